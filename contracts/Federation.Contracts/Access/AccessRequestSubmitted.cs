@@ -1,0 +1,15 @@
+namespace Federation.Contracts.Access;
+
+/// <summary>
+/// A draft access request was submitted for review. Carries the whole request so that a partner
+/// can stay in sync without calling back. AggregateId is the request id.
+/// </summary>
+public sealed record AccessRequestSubmitted : FederationEvent
+{
+    public required Guid RequestId { get; init; }
+    public required string Title { get; init; }
+    public required string Applicant { get; init; }
+    public required IReadOnlyList<string> DatasetIds { get; init; }
+    public string? Purpose { get; init; }
+    public required DateTimeOffset SubmittedAt { get; init; }
+}

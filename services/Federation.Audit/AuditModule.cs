@@ -1,0 +1,32 @@
+using Federation.Audit.Api;
+using Federation.Audit.Consumers;
+using Federation.Audit.Data;
+using Federation.ServiceDefaults.Events;
+using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Messaging;
+using Federation.ServiceDefaults.Persistence;
+using MassTransit;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace Federation.Audit;
+
+/// <summary>The audit role: one queue, <c>audit-trail</c>, bound to every event type in the contracts.</summary>
+public sealed class AuditModule : IFederationModule
+{
+    public const string Name = "audit";
+    public const string TrailEndpoint = "trail";
+
+    public string Role => Name;
+
+    public void AddServices(IHostApplicationBuilder builder) => builder.AddServiceDatabase<AuditDbContext>(Name);
+
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        // Completeness by construction: a new event type in the contracts is audited without a change here.
+        foreach (var eventType in EventCatalog.All)
+            bus.AddInboxConsumer<AuditDbContext>(typeof(AuditTrailConsumer<>).MakeGenericType(eventType), Name, TrailEndpoint);
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAuditApi();
+}

@@ -1,0 +1,93 @@
+using Federation.ServiceDefaults.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Federation.ServiceDefaults.Persistence;
+
+public static class PersistenceExtensions
+{
+    /// <summary>
+    /// Gives a service its own database: PostgreSQL when <c>ConnectionStrings:&lt;service&gt;</c> is set,
+    /// otherwise a SQLite file <c>&lt;data directory&gt;/&lt;service&gt;.db</c>. Also starts the schema
+    /// migrator, the outbox relay and the inbox commit loop of that database, and its readiness check.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDb>(this IHostApplicationBuilder builder, string service)
+        where TDb : ServiceDbContext
+    {
+        var (provider, connectionString, location) = Resolve(builder.Configuration, service);
+        var database = new ServiceDatabase<TDb>(service, provider, location);
+        var signal = new OutboxSignal<TDb>();
+        var services = builder.Services;
+
+        services.AddSingleton(database);
+        services.AddSingleton(signal);
+        services.AddPooledDbContextFactory<TDb>(options => Configure(options, provider, connectionString, signal));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TDb>>().CreateDbContext());
+        services.AddSingleton<InboxWriter<TDb>>();
+
+        // Order matters: the schema must exist before the loops that read it start.
+        services.AddHostedService<SchemaMigrator<TDb>>();
+        services.AddHostedService<OutboxRelay<TDb>>();
+        services.AddHostedService<InboxCommitLoop<TDb>>();
+
+        services.AddHealthChecks().AddCheck<ServiceDatabaseHealthCheck<TDb>>($"{service}-database", tags: ["ready"]);
+        return builder;
+    }
+
+    private static void Configure<TDb>(DbContextOptionsBuilder options, StoreProvider provider, string connectionString, OutboxSignal<TDb> signal)
+        where TDb : ServiceDbContext
+    {
+        if (provider == StoreProvider.PostgreSql)
+            options.UseNpgsql(connectionString);
+        else
+            options.UseSqlite(connectionString);
+        options.UseSnakeCaseNamingConvention();
+        options.AddInterceptors(new OutboxCommitInterceptor<TDb>(signal));
+        // Migrations are written by hand once for both providers, without a model snapshot; a test
+        // compares the migrated schema with the model on both providers instead.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    internal static (StoreProvider Provider, string ConnectionString, string Location) Resolve(IConfiguration configuration, string service)
+    {
+        var configured = configuration.GetConnectionString(service);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            NpgsqlConnectionStringBuilder parsed;
+            try
+            {
+                parsed = new NpgsqlConnectionStringBuilder(configured);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+            {
+                throw new StartupConfigurationException(
+                    $"ConnectionStrings:{service} is not a valid PostgreSQL connection string ({ex.Message}). Example: Host=127.0.0.1;Port=5432;Database={service};Username=federation;Password=…");
+            }
+            if (string.IsNullOrWhiteSpace(parsed.Host))
+                throw new StartupConfigurationException($"ConnectionStrings:{service} names no Host.");
+            // One database per service: default the database name to the service, never to "postgres".
+            if (string.IsNullOrWhiteSpace(parsed.Database))
+                parsed.Database = service.Replace('-', '_');
+            return (StoreProvider.PostgreSql, parsed.ConnectionString, $"{parsed.Host}:{parsed.Port}/{parsed.Database}");
+        }
+
+        var options = configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
+        var directory = Path.GetFullPath(options.DataDirectory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupConfigurationException($"Federation:DataDirectory '{directory}' cannot be created ({ex.Message}).");
+        }
+        var file = Path.Combine(directory, $"{service}.db");
+        var sqlite = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30, Pooling = true };
+        return (StoreProvider.Sqlite, sqlite.ConnectionString, file);
+    }
+}
