@@ -4,6 +4,7 @@
 #   rabbitmq.sh start [--dir DIR] [--port PORT] [--management]
 #   rabbitmq.sh stop DIR [--keep]
 #   rabbitmq.sh kill DIR
+#   rabbitmq.sh vhost DIR NAME      (a virtual host with full rights for guest)
 #
 # start prints only KEY=VALUE lines on stdout: RABBITMQ_DIR, RABBITMQ_PORT, RABBITMQ_NODE,
 # RABBITMQ_PID, RABBITMQ_URL (and RABBITMQ_MANAGEMENT_PORT with --management).
@@ -33,6 +34,7 @@ usage() {
 usage: rabbitmq.sh start [--dir DIR] [--port PORT] [--management]
        rabbitmq.sh stop DIR [--keep]
        rabbitmq.sh kill DIR
+       rabbitmq.sh vhost DIR NAME
 EOF
     exit 2
 }
@@ -371,8 +373,21 @@ cmd_kill() {
     kill_broker "$1" || die "no broker process found for $1"
 }
 
+# vhost DIR NAME: a virtual host with full rights for guest, so that tests sharing one
+# broker get their own queues and exchanges.
+cmd_vhost() {
+    [[ $# -eq 2 ]] || usage
+    check_state_dir "$1"
+    local node
+    node=$(read_state "$1/node") || die "no node recorded in $1"
+    ctl "$1" "$node" -q add_vhost "$2" >&2
+    ctl "$1" "$node" -q set_permissions -p "$2" guest '.*' '.*' '.*' >&2
+    emit RABBITMQ_VHOST "$2"
+}
+
 case ${1:-} in
     start) shift; cmd_start "$@" ;;
+    vhost) shift; cmd_vhost "$@" ;;
     stop) shift; cmd_stop "$@" ;;
     kill) shift; cmd_kill "$@" ;;
     *) usage ;;

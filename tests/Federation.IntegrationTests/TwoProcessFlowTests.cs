@@ -1,0 +1,52 @@
+using Federation.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Federation.IntegrationTests;
+
+/// <summary>The first vertical flow with the access and audit roles in separate processes.</summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class TwoProcessFlowTests(Infrastructure infrastructure, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_submitted_request_crosses_from_the_access_process_to_the_audit_process()
+    {
+        var settings = await infrastructure.SettingsFor("flow", "access", "audit");
+        await using var audit = await HostProcess.Start("audit", settings);
+        await using var access = await HostProcess.Start("access", settings);
+
+        var id = await access.Client.CreateDraft("Glioma MR cohort", "ds-glioma-1", "ds-glioma-2");
+        var submitted = await access.Client.Submit(id);
+
+        var trail = await Eventually.Until(() => audit.Client.AuditTrailOf(id), t => t.Count >= 2, TimeSpan.FromSeconds(30),
+            "the audit process to record both events");
+        output.WriteLine(string.Join('\n', trail.Select(t => t.Json())));
+
+        Assert.Equal("submitted", submitted["state"]!.GetValue<string>());
+        Assert.Collection(trail,
+            drafted =>
+            {
+                Assert.EndsWith(":AccessRequestDrafted", drafted["eventType"]!.GetValue<string>());
+                Assert.Equal(1, drafted["aggregateVersion"]!.GetValue<long>());
+            },
+            submit =>
+            {
+                Assert.Equal("urn:message:Federation.Contracts.Access:AccessRequestSubmitted", submit["eventType"]!.GetValue<string>());
+                Assert.Equal(2, submit["aggregateVersion"]!.GetValue<long>());
+                Assert.Equal(new[] { "ds-glioma-1", "ds-glioma-2" }, submit["event"]!["datasetIds"]!.AsArray().Select(d => d!.GetValue<string>()));
+            });
+    }
+
+    [Fact]
+    public async Task Each_process_reports_ready_only_for_its_own_roles()
+    {
+        var settings = await infrastructure.SettingsFor("ready", "access", "audit");
+        await using var access = await HostProcess.Start("access", settings);
+
+        var report = await access.Client.GetStringAsync("/health/ready");
+
+        Assert.Contains("access-database", report);
+        Assert.Contains("masstransit-bus", report);
+        Assert.DoesNotContain("audit-database", report);
+    }
+}
