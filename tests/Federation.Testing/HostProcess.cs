@@ -55,6 +55,39 @@ public sealed partial class HostProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Runs the host to its exit (for start-up failures): exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExit(IReadOnlyDictionary<string, string> settings, params string[] args)
+    {
+        var data = Directory.CreateTempSubdirectory("federation-host-").FullName;
+        var start = new ProcessStartInfo("dotnet", [RepoPaths.HostDll, "--urls", $"http://127.0.0.1:{FreePort()}", .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = data,
+        };
+        foreach (var (key, value) in settings)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The host did not exit: it was expected to refuse its configuration.");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
     /// <summary>Starts the process again with the same roles, port, data directory and settings.</summary>
     public Task Restart(bool waitReady = true) => Launch(waitReady);
 
@@ -95,7 +128,7 @@ public sealed partial class HostProcess : IAsyncDisposable
         {
             Directory.Delete(DataDirectory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A file still held open by a dying process: the temp dir is cleaned by the OS later.
         }

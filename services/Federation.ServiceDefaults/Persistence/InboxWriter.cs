@@ -58,6 +58,8 @@ internal sealed class InboxCommitLoop<TDb>(
     ILogger<InboxCommitLoop<TDb>> log) : BackgroundService where TDb : ServiceDbContext
 {
     private static readonly Histogram<int> BatchSizes = FederationTelemetry.Meter.CreateHistogram<int>("federation.inbox.batch_size");
+    private static readonly Counter<long> Duplicates = FederationTelemetry.Meter.CreateCounter<long>("federation.inbox.duplicates",
+        description: "Messages acknowledged without effect because their inbox row existed");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -170,6 +172,8 @@ internal sealed class InboxCommitLoop<TDb>(
             return (-1, ex);
         }
 
+        if (duplicates.Count > 0)
+            Duplicates.Add(duplicates.Count, new KeyValuePair<string, object?>("service", database.Service));
         foreach (var work in pending)
             work.Completion.TrySetResult(!duplicates.Contains(work));
         return (null, null);

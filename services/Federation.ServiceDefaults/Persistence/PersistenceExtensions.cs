@@ -26,7 +26,7 @@ public static class PersistenceExtensions
 
         services.AddSingleton(database);
         services.AddSingleton(signal);
-        services.AddPooledDbContextFactory<TDb>(options => Configure(options, provider, connectionString, signal));
+        services.AddPooledDbContextFactory<TDb>(options => options.UseServiceStore(provider, connectionString, signal));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TDb>>().CreateDbContext());
         services.AddSingleton<InboxWriter<TDb>>();
 
@@ -39,7 +39,9 @@ public static class PersistenceExtensions
         return builder;
     }
 
-    private static void Configure<TDb>(DbContextOptionsBuilder options, StoreProvider provider, string connectionString, OutboxSignal<TDb> signal)
+    /// <summary>The store settings every service context uses (also for tools and tests that open a context directly).</summary>
+    public static DbContextOptionsBuilder UseServiceStore<TDb>(this DbContextOptionsBuilder options, StoreProvider provider, string connectionString,
+        OutboxSignal<TDb>? signal = null)
         where TDb : ServiceDbContext
     {
         if (provider == StoreProvider.PostgreSql)
@@ -47,10 +49,12 @@ public static class PersistenceExtensions
         else
             options.UseSqlite(connectionString);
         options.UseSnakeCaseNamingConvention();
-        options.AddInterceptors(new OutboxCommitInterceptor<TDb>(signal));
+        if (signal is not null)
+            options.AddInterceptors(new OutboxCommitInterceptor<TDb>(signal));
         // Migrations are written by hand once for both providers, without a model snapshot; a test
         // compares the migrated schema with the model on both providers instead.
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return options;
     }
 
     internal static (StoreProvider Provider, string ConnectionString, string Location) Resolve(IConfiguration configuration, string service)

@@ -1,0 +1,44 @@
+using Federation.Testing;
+using Xunit;
+
+namespace Federation.IntegrationTests;
+
+/// <summary>How the one executable starts: embedded by default, and refusing bad configuration clearly.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task With_no_configuration_it_runs_every_role_embedded_and_is_ready()
+    {
+        await using var host = await HostProcess.Start("all", new Dictionary<string, string>());
+
+        var report = await host.Client.GetStringAsync("/health/ready");
+
+        Assert.Contains("\"status\":\"Healthy\"", report);
+        Assert.Contains("Sqlite", report);
+        Assert.True(File.Exists(Path.Combine(host.DataDirectory, "access.db")));
+    }
+
+    [Theory]
+    [InlineData("Federation__Roles", "access,acess", "Unknown role(s) in Federation:Roles / --roles: acess")]
+    [InlineData("ConnectionStrings__rabbitmq", "localhost:5672", "ConnectionStrings:rabbitmq must be an AMQP URI")]
+    [InlineData("ConnectionStrings__access", "Host=127.0.0.1;Bogus Key=1", "ConnectionStrings:access is not a valid PostgreSQL connection string")]
+    [InlineData("Federation__MaxRequestBodyBytes", "-1", "Federation:MaxRequestBodyBytes must be a positive number")]
+    [InlineData("Federation__MaxRequestBodyBytes", "lots", "Invalid configuration")]
+    public async Task Bad_configuration_stops_start_up_with_one_clear_line(string key, string value, string expected)
+    {
+        var (exitCode, output) = await HostProcess.RunToExit(new Dictionary<string, string> { [key] = value });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, output);
+        Assert.DoesNotContain("   at ", output); // no stack trace
+    }
+
+    [Fact]
+    public async Task An_unknown_role_on_the_command_line_is_refused()
+    {
+        var (exitCode, output) = await HostProcess.RunToExit(new Dictionary<string, string>(), "--roles", "audit,portal-x");
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("federation: Unknown role(s)", output.Trim());
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using Federation.Host;
+using Federation.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+
+namespace Federation.Testing;
+
+/// <summary>
+/// The Host's composition (same steps as Program.cs) run inside the test process on a real Kestrel
+/// port: embedded mode by default (in-memory bus, SQLite in a temp directory), so tests can observe
+/// traces and services directly.
+/// </summary>
+public sealed class InProcessFederation : IAsyncDisposable
+{
+    private InProcessFederation(WebApplication app, string directory, int port)
+    {
+        App = app;
+        DataDirectory = directory;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+    }
+
+    public WebApplication App { get; }
+
+    public string DataDirectory { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<InProcessFederation> Start(string roles = "all", params string[] settings)
+    {
+        var directory = Directory.CreateTempSubdirectory("federation-inproc-").FullName;
+        var port = FreePort();
+        string[] args = ["--roles", roles, "--urls", $"http://127.0.0.1:{port}", $"--Federation:DataDirectory={directory}",
+            "--Logging:LogLevel:Default=Warning", .. settings];
+
+        var builder = FederationHost.CreateBuilder(args);
+        var modules = builder.AddFederationDefaults(RoleCatalog.All);
+        builder.AddModules(modules);
+        var app = builder.Build();
+        app.MapModules(modules);
+        await app.StartAsync();
+        var federation = new InProcessFederation(app, directory, port);
+        await Eventually.Until(async () => (await federation.Client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30),
+            "the in-process federation to be ready");
+        return federation;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
