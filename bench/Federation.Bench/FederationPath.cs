@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Federation.Testing;
+using Npgsql;
+
+namespace Federation.Bench;
+
+/// <summary>
+/// F: the federation path across two processes. HTTP request accepted by the access role → draft and
+/// outbox row committed → relayed with confirms → consumed by the audit role in another process →
+/// entry and inbox row committed. Latency is from the client's send to the audit entry's recording.
+/// </summary>
+public sealed class FederationPath(HostProcess access, string auditDatabase, BenchOptions options) : IAsyncDisposable
+{
+    private readonly HttpClient client = new(new SocketsHttpHandler { MaxConnectionsPerServer = options.HttpConcurrency })
+    {
+        BaseAddress = access.Client.BaseAddress,
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    private readonly string purpose = new('p', Math.Clamp(options.PayloadBytes - 200, 0, 4000));
+    private readonly ConcurrentDictionary<Guid, DateTime> sentAt = new();
+    private int failures;
+
+    public int Failures => failures;
+
+    /// <summary>Closed loop: <c>HttpConcurrency</c> callers send as fast as answers come.</summary>
+    public async Task<Measurement> AtMaximum(int requests)
+    {
+        var before = await AuditCount();
+        var clock = Stopwatch.StartNew();
+        var next = 0;
+        var ids = new ConcurrentBag<Guid>();
+        await Task.WhenAll(Enumerable.Range(0, options.HttpConcurrency).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= requests)
+                if (await Send() is { } id)
+                    ids.Add(id);
+        })));
+        var accepted = clock.Elapsed.TotalSeconds;
+        await WaitForAudit(before + ids.Count);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.Write($"[HTTP accepted {ids.Count / accepted:N0}/s, drained after {seconds:N1} s] ");
+        return new Measurement("F", $"HTTP → commit+outbox → relay → audit process → commit+inbox, {options.HttpConcurrency} callers (maximum)",
+            ids.Count, seconds, await Latencies(ids));
+    }
+
+    /// <summary>Open loop: requests leave at a fixed rate whatever the answers do.</summary>
+    public async Task<Measurement> AtRate(double perSecond, int requests)
+    {
+        var before = await AuditCount();
+        var ids = new ConcurrentBag<Guid>();
+        var inFlight = new List<Task>(requests);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < requests; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+                await Task.Delay(wait);
+            inFlight.Add(Task.Run(async () =>
+            {
+                if (await Send() is { } id)
+                    ids.Add(id);
+            }));
+        }
+        await Task.WhenAll(inFlight);
+        await WaitForAudit(before + ids.Count);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s (half the maximum)",
+            ids.Count, seconds, await Latencies(ids));
+    }
+
+    private async Task<Guid?> Send()
+    {
+        var started = DateTime.UtcNow;
+        try
+        {
+            using var response = await client.PostAsJsonAsync("/api/access-requests",
+                new { title = "bench", datasetIds = new[] { "ds-bench" }, purpose });
+            if (!response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref failures);
+                return null;
+            }
+            var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+            sentAt[id] = started;
+            return id;
+        }
+        catch (HttpRequestException)
+        {
+            Interlocked.Increment(ref failures);
+            return null;
+        }
+    }
+
+    private async Task WaitForAudit(long target) =>
+        await Eventually.Until(AuditCount, n => n >= target, TimeSpan.FromMinutes(10), $"{target} audit entries");
+
+    private async Task<long> AuditCount()
+    {
+        await using var connection = new NpgsqlConnection(auditDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM audit_entries", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<double[]> Latencies(IEnumerable<Guid> ids)
+    {
+        var wanted = ids.Select(i => i.ToString()).ToArray();
+        await using var connection = new NpgsqlConnection(auditDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT aggregate_id, recorded_at FROM audit_entries WHERE aggregate_id = ANY(@ids)", connection);
+        command.Parameters.AddWithValue("ids", wanted);
+        var latencies = new List<double>(wanted.Length);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            if (sentAt.TryGetValue(Guid.Parse(reader.GetString(0)), out var sent))
+                latencies.Add((reader.GetDateTime(1) - sent).TotalMilliseconds);
+        return latencies.ToArray();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

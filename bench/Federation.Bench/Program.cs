@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Federation.Bench;
+using Federation.Testing;
+
+// One run, one machine, one private broker and database (fsync on): baselines and the federation
+// path measured side by side, reported as ratios. Not a test: nothing here asserts a time.
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException problem)
+{
+    Console.Error.WriteLine(problem.Message);
+    return 2;
+}
+
+Console.WriteLine($"Federation bench: {Environment.ProcessorCount} cores, {options}");
+await using var broker = await RabbitMqServer.Start();
+await using var postgres = await PostgresServer.Start();
+var results = new List<Measurement>();
+
+async Task Measure(string scenario, Func<Task<Measurement>> run)
+{
+    if (!options.Runs(scenario))
+        return;
+    Console.Write($"running {scenario}… ");
+    var result = await run();
+    results.Add(result);
+    Console.WriteLine($"{result.PerSecond:N0}/s, p99 {result.P99:N1} ms");
+}
+
+var rawUrl = await broker.CreateVirtualHost("bench-raw");
+await Measure("b0", () => RawBrokerBaselines.Run("b0", RawBrokerBaselines.Consumer.AckOnly, rawUrl, null, options));
+await Measure("b1", () => RawBrokerBaselines.Run("b1", RawBrokerBaselines.Consumer.CommitEach, rawUrl, postgres.ForDatabase("postgres"),
+    options with { Messages = Math.Min(options.Messages, 10_000) }));
+await Measure("b1g", () => RawBrokerBaselines.Run("b1g", RawBrokerBaselines.Consumer.GroupCommit, rawUrl, postgres.ForDatabase("postgres"), options));
+await Measure("mt", () => MassTransitBaseline.Run(rawUrl, options));
+
+var failures = 0;
+if (options.Runs("f"))
+{
+    var settings = new Dictionary<string, string>
+    {
+        ["ConnectionStrings__rabbitmq"] = await broker.CreateVirtualHost("bench-f"),
+        ["ConnectionStrings__access"] = postgres.ForDatabase("access"),
+        ["ConnectionStrings__audit"] = postgres.ForDatabase("audit"),
+        ["Logging__LogLevel__Default"] = "Error",
+    };
+    await using var audit = await HostProcess.Start("audit", settings);
+    await using var access = await HostProcess.Start("access", settings);
+    await using var path = new FederationPath(access, postgres.ForDatabase("audit"), options);
+    var requests = Math.Max(1000, options.Messages / 2);
+    Console.Write("warming up F… ");
+    await path.AtMaximum(Math.Min(2000, requests / 4));
+    Console.WriteLine("done");
+    await Measure("f", () => path.AtMaximum(requests));
+    var maximum = results.Last(r => r.Scenario == "F").PerSecond;
+    await Measure("f", () => path.AtRate(maximum / 2, Math.Max(500, requests / 2)));
+    failures = path.Failures;
+}
+
+Console.WriteLine();
+Console.WriteLine(Measurement.Header);
+foreach (var result in results)
+    Console.WriteLine(result.Row());
+
+Measurement? Find(string scenario) => results.FirstOrDefault(r => r.Scenario == scenario);
+var (b1, mt, f, fHalf) = (Find("B1") ?? Find("b1"), Find("MT"), Find("F"), Find("F½"));
+Console.WriteLine();
+if (failures > 0)
+    Console.WriteLine($"HTTP requests not accepted on the federation path: {failures}");
+if (f is not null && b1 is not null)
+    Console.WriteLine($"F/B1 throughput: {f.PerSecond / b1.PerSecond:0.00} (goal ≥ 1.0)");
+if (f is not null && mt is not null)
+    Console.WriteLine($"F/MT throughput: {f.PerSecond / mt.PerSecond:0.00} (aim ≥ 0.5)");
+if (fHalf is not null && b1 is not null)
+    Console.WriteLine($"F p99 at half load vs B1 p99: {fHalf.P99:N1} ms vs {b1.P99:N1} ms (goal ≤ 2 × B1 p99 + 10 ms = {2 * b1.P99 + 10:N1} ms)");
+
+var json = new Dictionary<string, object?>
+{
+    ["machine"] = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString(), dotnet = Environment.Version.ToString() },
+    ["settings"] = options,
+    ["ranAt"] = DateTimeOffset.UtcNow,
+};
+foreach (var result in results)
+{
+    var key = result.Scenario.ToLowerInvariant().Replace("½", "Half");
+    json[key] = new { msgsPerSec = result.PerSecond, eventsPerSec = result.PerSecond, p50Ms = result.P50, p99Ms = result.P99, p999Ms = result.P999, count = result.Messages, seconds = result.Seconds };
+}
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+await File.WriteAllTextAsync(options.Output, JsonSerializer.Serialize(json, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+Console.WriteLine($"results written to {options.Output}");
+return 0;
