@@ -39,10 +39,8 @@ public sealed class FederationPath(HostProcess access, string auditDatabase, Ben
                 if (await Send() is { } id)
                     ids.Add(id);
         })));
-        var accepted = clock.Elapsed.TotalSeconds;
         await WaitForAudit(before + ids.Count);
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.Write($"[HTTP accepted {ids.Count / accepted:N0}/s, drained after {seconds:N1} s] ");
         return new Measurement("F", $"HTTP → commit+outbox → relay → audit process → commit+inbox, {options.HttpConcurrency} callers (maximum)",
             ids.Count, seconds, await Latencies(ids));
     }

@@ -18,8 +18,16 @@ public sealed class TwoProcessFlowTests(Infrastructure infrastructure, ITestOutp
         var id = await access.Client.CreateDraft("Glioma MR cohort", "ds-glioma-1", "ds-glioma-2");
         var submitted = await access.Client.Submit(id);
 
-        var trail = await Eventually.Until(() => audit.Client.AuditTrailOf(id), t => t.Count >= 2, TimeSpan.FromSeconds(30),
-            "the audit process to record both events");
+        IReadOnlyList<System.Text.Json.Nodes.JsonObject> trail;
+        try
+        {
+            trail = await Eventually.Until(() => audit.Client.AuditTrailOf(id), t => t.Count >= 2, TimeSpan.FromSeconds(30),
+                "the audit process to record both events");
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new Xunit.Sdk.XunitException($"{timeout.Message}\n--- access:\n{access.Output}\n--- audit:\n{audit.Output}");
+        }
         output.WriteLine(string.Join('\n', trail.Select(t => t.Json())));
 
         Assert.Equal("submitted", submitted["state"]!.GetValue<string>());

@@ -117,7 +117,7 @@ public sealed class FailurePlan
 }
 
 /// <summary>Writes the title of each drafted request as a note (titles are unique in the store).</summary>
-public sealed class NoteConsumer(InboxWriter<TestDbContext> inbox, FailurePlan plan) : InboxConsumer<TestDbContext, AccessRequestDrafted>(inbox)
+public sealed class NoteConsumer(GroupCommit<TestDbContext> store, FailurePlan plan) : InboxConsumer<TestDbContext, AccessRequestDrafted>(store)
 {
     protected override Task Apply(TestDbContext db, ConsumeContext<AccessRequestDrafted> context, CancellationToken cancellationToken)
     {

@@ -48,7 +48,7 @@ public sealed partial class HostProcess : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_NOLOGO"] = "1",
             ["Logging__LogLevel__Default"] = settings.TryGetValue("Logging__LogLevel__Default", out var level) ? level : "Warning",
-            ["Logging__LogLevel__Federation"] = settings.TryGetValue("Logging__LogLevel__Federation", out var own) ? own : "Warning",
+            ["Logging__LogLevel__Federation"] = settings.TryGetValue("Logging__LogLevel__Federation", out var own) ? own : "Information",
         };
         var host = new HostProcess(roles, FreePort(), data, env);
         await host.Launch(waitReady);

@@ -2,6 +2,7 @@ using Federation.AccessRequests.Data;
 using Federation.AccessRequests.Domain;
 using Federation.ServiceDefaults.Events;
 using Federation.ServiceDefaults.Http;
+using Federation.ServiceDefaults.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,18 +23,22 @@ public static class AccessRequestsApi
         return app;
     }
 
+    // Writes go through GroupCommit: concurrent requests share one transaction (see ServiceDefaults/README.md).
     private static async Task<Results<Created<AccessRequestView>, ValidationProblem>> CreateDraft(
-        CreateAccessRequest body, AccessDbContext db, EventStamp stamp, CancellationToken cancellationToken)
+        CreateAccessRequest body, GroupCommit<AccessDbContext> store, EventStamp stamp)
     {
         var errors = body.Validate();
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors, type: ProblemTypes.Validation, title: "The access request is not valid");
 
-        var (request, drafted) = AccessRequest.Draft(body.Title!.Trim(), body.NormalizedDatasetIds(), body.Purpose?.Trim(), stamp);
-        db.AccessRequests.Add(request);
-        db.Publish(drafted);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/access-requests/{request.Id}", AccessRequestView.Of(request));
+        var created = await store.Write((db, _) =>
+        {
+            var (request, drafted) = AccessRequest.Draft(body.Title!.Trim(), body.NormalizedDatasetIds(), body.Purpose?.Trim(), stamp);
+            db.AccessRequests.Add(request);
+            db.Publish(drafted);
+            return Task.FromResult(AccessRequestView.Of(request));
+        });
+        return TypedResults.Created($"/api/access-requests/{created.Id}", created);
     }
 
     private static async Task<Ok<AccessRequestList>> ListMine(AccessDbContext db, EventStamp stamp, int? limit, CancellationToken cancellationToken)
@@ -53,14 +58,17 @@ public static class AccessRequestsApi
         return request is null ? NotFound(id) : TypedResults.Ok(AccessRequestView.Of(request));
     }
 
-    private static async Task<Results<Ok<AccessRequestView>, ProblemHttpResult>> Submit(Guid id, AccessDbContext db, EventStamp stamp, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AccessRequestView>, ProblemHttpResult>> Submit(Guid id, GroupCommit<AccessDbContext> store, EventStamp stamp)
     {
-        var request = await FindOwn(db, id, stamp, tracking: true, cancellationToken);
-        if (request is null)
-            return NotFound(id);
-        db.Publish(request.Submit(stamp)); // an illegal transition throws InvalidTransitionException → 409
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(AccessRequestView.Of(request));
+        var submitted = await store.Write(async (db, cancellationToken) =>
+        {
+            var request = await FindOwn(db, id, stamp, tracking: true, cancellationToken);
+            if (request is null)
+                return null;
+            db.Publish(request.Submit(stamp)); // an illegal transition throws InvalidTransitionException → 409
+            return AccessRequestView.Of(request);
+        });
+        return submitted is null ? NotFound(id) : TypedResults.Ok(submitted);
     }
 
     // Another researcher's request answers 404, not 403, so that ids cannot be probed for existence.

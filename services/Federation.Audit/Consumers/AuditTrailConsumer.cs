@@ -10,8 +10,8 @@ using MassTransit;
 namespace Federation.Audit.Consumers;
 
 /// <summary>Records one federation event in the audit trail. Closed over every event type in the contracts.</summary>
-public sealed class AuditTrailConsumer<TEvent>(InboxWriter<AuditDbContext> inbox, TimeProvider clock)
-    : InboxConsumer<AuditDbContext, TEvent>(inbox)
+public sealed class AuditTrailConsumer<TEvent>(GroupCommit<AuditDbContext> store, TimeProvider clock)
+    : InboxConsumer<AuditDbContext, TEvent>(store)
     where TEvent : class, IFederationEvent
 {
     private static readonly string EventType = EventCatalog.Urn(typeof(TEvent));

@@ -5,14 +5,14 @@ namespace Federation.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Base of every consumer with an effect on its service's store: the effect runs once per message id,
-/// in one transaction with the inbox row (group-committed with other messages by <see cref="InboxWriter{TDb}"/>).
+/// in one transaction with the inbox row (group-committed with other units by <see cref="GroupCommit{TDb}"/>).
 /// </summary>
-public abstract class InboxConsumer<TDb, TMessage>(InboxWriter<TDb> inbox) : IConsumer<TMessage>
+public abstract class InboxConsumer<TDb, TMessage>(GroupCommit<TDb> store) : IConsumer<TMessage>
     where TDb : ServiceDbContext
     where TMessage : class
 {
     public Task Consume(ConsumeContext<TMessage> context) =>
-        inbox.ApplyOnce(
+        store.ApplyOnce(
             InboxKey,
             context.MessageId ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id; it cannot be deduplicated."),
             (db, cancellationToken) => Apply(db, context, cancellationToken));

@@ -14,7 +14,13 @@ public sealed class OutboxOptions
     /// <summary>How long the relay waits for the broker to confirm a batch before retrying it.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Most consumed messages committed in one inbox transaction.</summary>
+    /// <summary>
+    /// Stops this process relaying (rows accumulate, durably). For maintenance and for the fault
+    /// test that kills a process between its commits and their relay.
+    /// </summary>
+    public bool RelayPaused { get; set; }
+
+    /// <summary>Most units of work (HTTP writes, consumed messages) committed in one transaction.</summary>
     public int InboxBatchSize { get; set; } = 200;
 
     /// <summary>How long inbox rows are kept: a redelivery older than this is no longer recognised as a duplicate.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
@@ -7,7 +6,6 @@ using System.Text.Json;
 using Federation.ServiceDefaults.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +16,8 @@ namespace Federation.ServiceDefaults.Persistence;
 /// Moves committed outbox rows to the broker and deletes them once the broker has confirmed them.
 /// A crash between confirm and delete republishes a row: consumers' inboxes absorb the duplicate.
 /// Rows of one aggregate leave in commit order; rows of different aggregates leave in parallel.
-/// On PostgreSQL an advisory lock lets only one replica relay at a time.
+/// On PostgreSQL a session advisory lock (<see cref="RelayLeadership"/>) lets one replica relay at a time;
+/// each batch then costs two round trips (read, delete), with no transaction held while publishing.
 /// </summary>
 internal sealed class OutboxRelay<TDb>(
     IDbContextFactory<TDb> factory,
@@ -32,13 +31,25 @@ internal sealed class OutboxRelay<TDb>(
     private static readonly Counter<long> Relayed = FederationTelemetry.Meter.CreateCounter<long>("federation.outbox.relayed");
     private static readonly ConcurrentDictionary<string, Type?> Types = new();
 
-    private readonly long lockKey = StableHash($"federation-outbox:{database.Service}");
+    private readonly RelayLeadership leadership = new(database.Provider == StoreProvider.PostgreSql ? database.ConnectionString : null,
+        StableHash($"federation-outbox:{database.Service}"));
 
     private enum Outcome { Empty, Partial, Full, Contended, Failed }
+
+    public override void Dispose()
+    {
+        leadership.Release().AsTask().GetAwaiter().GetResult();
+        base.Dispose();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.WhenSchemaReady(stoppingToken);
+        if (options.Value.RelayPaused)
+        {
+            log.LogWarning("Outbox relay of {Service} is paused (Federation:Outbox:RelayPaused): events stay in its outbox", database.Service);
+            return;
+        }
         var failures = 0;
         var lastPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -57,6 +68,7 @@ internal sealed class OutboxRelay<TDb>(
             {
                 failures++;
                 outcome = Outcome.Failed;
+                await leadership.Release(); // its connection may be the thing that broke
                 log.LogWarning("Outbox relay of {Service} failed (attempt {Failures}): {Error}", database.Service, failures, ex.Message);
             }
 
@@ -82,11 +94,10 @@ internal sealed class OutboxRelay<TDb>(
 
     private async Task<Outcome> RelayBatch(CancellationToken stoppingToken)
     {
+        if (!await leadership.TryHold(stoppingToken))
+            return Outcome.Contended;
         var batchSize = options.Value.RelayBatchSize;
         await using var db = await factory.CreateDbContextAsync(stoppingToken);
-        await using var tx = await db.Database.BeginTransactionAsync(stoppingToken);
-        if (database.Provider == StoreProvider.PostgreSql && !await TryLock(db, tx, stoppingToken))
-            return Outcome.Contended;
 
         var now = clock.GetUtcNow().UtcDateTime;
         var rows = await db.OutboxMessages.AsNoTracking()
@@ -110,7 +121,6 @@ internal sealed class OutboxRelay<TDb>(
         if (failedSet.Count > 0)
             await db.OutboxMessages.Where(m => failedSet.Contains(m.Sequence))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1), stoppingToken);
-        await tx.CommitAsync(stoppingToken);
         Relayed.Add(sent.Count, new KeyValuePair<string, object?>("service", database.Service));
 
         if (failedSet.Count > 0)
@@ -168,14 +178,6 @@ internal sealed class OutboxRelay<TDb>(
             var endpoint = await bus.GetSendEndpoint(new Uri(row.Destination));
             await endpoint.Send(message, type, Pipe.Execute<SendContext>(Stamp), cancellationToken);
         }
-    }
-
-    private async Task<bool> TryLock(TDb db, IDbContextTransaction tx, CancellationToken cancellationToken)
-    {
-        await using DbCommand command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = tx.GetDbTransaction();
-        command.CommandText = $"SELECT pg_try_advisory_xact_lock({lockKey})";
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     private async Task<DateTimeOffset> PruneInbox(CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public static class PersistenceExtensions
         where TDb : ServiceDbContext
     {
         var (provider, connectionString, location) = Resolve(builder.Configuration, service);
-        var database = new ServiceDatabase<TDb>(service, provider, location);
+        var database = new ServiceDatabase<TDb>(service, provider, location, connectionString);
         var signal = new OutboxSignal<TDb>();
         var services = builder.Services;
 
@@ -28,12 +28,12 @@ public static class PersistenceExtensions
         services.AddSingleton(signal);
         services.AddPooledDbContextFactory<TDb>(options => options.UseServiceStore(provider, connectionString, signal));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TDb>>().CreateDbContext());
-        services.AddSingleton<InboxWriter<TDb>>();
+        services.AddSingleton<GroupCommit<TDb>>();
 
         // Order matters: the schema must exist before the loops that read it start.
         services.AddHostedService<SchemaMigrator<TDb>>();
         services.AddHostedService<OutboxRelay<TDb>>();
-        services.AddHostedService<InboxCommitLoop<TDb>>();
+        services.AddHostedService<GroupCommitLoop<TDb>>();
 
         services.AddHealthChecks().AddCheck<ServiceDatabaseHealthCheck<TDb>>($"{service}-database", tags: ["ready"]);
         return builder;
