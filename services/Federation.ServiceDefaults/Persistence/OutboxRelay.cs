@@ -30,6 +30,7 @@ internal sealed class OutboxRelay<TDb>(
 {
     private static readonly Counter<long> Relayed = FederationTelemetry.Meter.CreateCounter<long>("federation.outbox.relayed");
     private static readonly ConcurrentDictionary<string, Type?> Types = new();
+    private static readonly TimeSpan MaxRowRetryDelay = TimeSpan.FromSeconds(30);
 
     private readonly RelayLeadership leadership = new(database.Provider == StoreProvider.PostgreSql ? database.ConnectionString : null,
         StableHash($"federation-outbox:{database.Service}"));
@@ -100,8 +101,10 @@ internal sealed class OutboxRelay<TDb>(
         await using var db = await factory.CreateDbContextAsync(stoppingToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
+        // A row waiting out its own retry delay holds back the later rows of its aggregate (commit order).
         var rows = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.DueAt <= now)
+            .Where(m => m.DueAt <= now && !db.OutboxMessages.Any(p =>
+                p.AggregateId != null && p.AggregateId == m.AggregateId && p.Sequence < m.Sequence && p.DueAt > now))
             .OrderBy(m => m.Sequence)
             .Take(batchSize)
             .ToListAsync(stoppingToken);
@@ -110,25 +113,31 @@ internal sealed class OutboxRelay<TDb>(
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(options.Value.PublishTimeout);
-        var failed = new ConcurrentBag<long>();
+        var failed = new ConcurrentBag<(long Sequence, bool Attempted)>();
         var groups = rows.GroupBy(r => r.AggregateId ?? $"#{r.Sequence}");
         await Task.WhenAll(groups.Select(g => PublishInOrder(g.ToList(), failed, timeout.Token)));
 
-        var failedSet = failed.ToHashSet();
+        var failedSet = failed.Select(f => f.Sequence).ToHashSet();
         var sent = rows.Where(r => !failedSet.Contains(r.Sequence)).Select(r => r.Sequence).ToList();
         if (sent.Count > 0)
             await db.OutboxMessages.Where(m => sent.Contains(m.Sequence)).ExecuteDeleteAsync(stoppingToken);
-        if (failedSet.Count > 0)
-            await db.OutboxMessages.Where(m => failedSet.Contains(m.Sequence))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1), stoppingToken);
+        foreach (var attempted in failed.Where(f => f.Attempted))
+        {
+            // The row itself waits before its next try, so one unroutable or refused message cannot
+            // stall the rest of the outbox; rows behind it in its aggregate wait with it.
+            var row = rows.First(r => r.Sequence == attempted.Sequence);
+            var retryAt = now + TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, Math.Min(row.Attempts, 16)), MaxRowRetryDelay.TotalMilliseconds));
+            await db.OutboxMessages.Where(m => m.Sequence == attempted.Sequence)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.DueAt, retryAt), stoppingToken);
+        }
         Relayed.Add(sent.Count, new KeyValuePair<string, object?>("service", database.Service));
 
-        if (failedSet.Count > 0)
-            return Outcome.Failed;
+        if (sent.Count == 0 && failedSet.Count > 0)
+            return Outcome.Failed; // nothing got through: most likely the broker is away, so back off as a whole
         return rows.Count == batchSize ? Outcome.Full : Outcome.Partial;
     }
 
-    private async Task PublishInOrder(List<OutboxMessage> rows, ConcurrentBag<long> failed, CancellationToken cancellationToken)
+    private async Task PublishInOrder(List<OutboxMessage> rows, ConcurrentBag<(long Sequence, bool Attempted)> failed, CancellationToken cancellationToken)
     {
         for (var i = 0; i < rows.Count; i++)
         {
@@ -139,8 +148,9 @@ internal sealed class OutboxRelay<TDb>(
             catch (Exception ex)
             {
                 // Later rows of the same aggregate must not overtake this one: hold them back too.
-                foreach (var row in rows.Skip(i))
-                    failed.Add(row.Sequence);
+                failed.Add((rows[i].Sequence, true));
+                foreach (var row in rows.Skip(i + 1))
+                    failed.Add((row.Sequence, false));
                 if (!cancellationToken.IsCancellationRequested)
                     log.LogWarning("Could not relay {MessageType} {MessageId}: {Error}", rows[i].MessageType, rows[i].MessageId, ex.Message);
                 return;
@@ -161,6 +171,10 @@ internal sealed class OutboxRelay<TDb>(
         var headers = row.Headers is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers, OutboxRows.Json);
         void Stamp(SendContext ctx)
         {
+            // Mandatory: a message no queue is bound for comes back as an error instead of vanishing
+            // (a consumer not deployed yet, a binding not declared yet); the row stays and is retried.
+            if (ctx.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                rabbit.Mandatory = true;
             ctx.MessageId = row.MessageId;
             ctx.CorrelationId = row.CorrelationId;
             if (headers is null)

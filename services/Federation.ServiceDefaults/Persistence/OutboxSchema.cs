@@ -28,6 +28,7 @@ public static class OutboxSchema
             e.Property(m => m.AggregateId).HasMaxLength(200);
             e.Property(m => m.TraceParent).HasMaxLength(100);
             e.HasIndex(m => m.DueAt);
+            e.HasIndex(m => new { m.AggregateId, m.Sequence });
         });
         model.Entity<InboxMessage>(e =>
         {
@@ -59,6 +60,7 @@ public static class OutboxSchema
             },
             constraints: t => t.PrimaryKey("pk_outbox_messages", x => x.sequence));
         migration.CreateIndex("ix_outbox_messages_due_at", OutboxTable, "due_at");
+        migration.CreateIndex("ix_outbox_messages_aggregate_id_sequence", OutboxTable, ["aggregate_id", "sequence"]);
 
         migration.CreateTable(
             name: InboxTable,
