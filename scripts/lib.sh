@@ -177,8 +177,17 @@ pick_free_port() {
 check_ports_free() {
     local p
     for p in "$@"; do
-        ! port_busy "$p" || die "port $p is already in use: $(ss -Htanp "( sport = :$p )" | head -n 3)"
+        ! port_listening "$p" || die "port $p is already in use: $(ss -Htlnp "( sport = :$p )" | head -n 3)"
     done
+}
+
+# port_listening PORT: something listens on PORT. The check before (re)binding a server: its
+# old connections (FIN-WAIT, CLOSE-WAIT after a fast shutdown, TIME-WAIT) do not stop a bind
+# with SO_REUSEADDR, which PostgreSQL, RabbitMQ and Orthanc all use; only a listener does.
+port_listening() {
+    local out
+    out=$(ss -Htln "( sport = :$1 )" 2>/dev/null) || return 0
+    [[ -n $out ]]
 }
 
 # make_state_dir PREFIX [DIR]: print the state dir, creating a fresh mktemp one if DIR is

@@ -26,6 +26,8 @@ public sealed class LoadStream(HttpClient access, int callers = 4)
                 var n = Interlocked.Increment(ref sent);
                 if (await access.TryCreateDraft($"fault stream {caller}-{n}", $"ds-{n % 7}") is { } id)
                     accepted.Add(id);
+                else
+                    await Task.Delay(20); // refused (the process or its database is down): do not spin
             }
         })));
 
@@ -38,6 +40,8 @@ public sealed class LoadStream(HttpClient access, int callers = 4)
 
     public async Task Stop()
     {
+        if (stop.IsCancellationRequested)
+            return;
         await stop.CancelAsync();
         if (running is not null)
             await running;

@@ -88,8 +88,15 @@ public sealed partial class HostProcess : IAsyncDisposable
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 
-    /// <summary>Starts the process again with the same roles, port, data directory and settings.</summary>
-    public Task Restart(bool waitReady = true) => Launch(waitReady);
+    /// <summary>Starts the process again with the same roles, port, data directory and settings (plus <paramref name="changes"/>).</summary>
+    public Task Restart(bool waitReady = true, IReadOnlyDictionary<string, string>? changes = null)
+    {
+        foreach (var (key, value) in changes ?? new Dictionary<string, string>())
+            environment[key] = value;
+        return Launch(waitReady);
+    }
+
+    public Task<bool> IsLive() => Probe("/health/live");
 
     /// <summary>SIGKILL: no shutdown hooks run, as when a node loses power.</summary>
     public async Task Kill()

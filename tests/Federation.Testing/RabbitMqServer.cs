@@ -14,6 +14,10 @@ public sealed class RabbitMqServer : IAsyncDisposable
 
     public static async Task<RabbitMqServer> Start() => new(await InfraScript.Run("rabbitmq.sh", "start"));
 
+    /// <summary>A broker on a given port (a client was pointed at it before it existed).</summary>
+    public static async Task<RabbitMqServer> StartOn(int port) =>
+        new(await InfraScript.Run("rabbitmq.sh", "start", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>A fresh virtual host; returns its AMQP URL, so that tests sharing the broker never share a queue.</summary>
     public async Task<string> CreateVirtualHost(string name)
     {

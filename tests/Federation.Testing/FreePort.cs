@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Federation.Testing;
+
+public static class FreePort
+{
+    /// <summary>A loopback port free right now (for a service the test starts later on purpose).</summary>
+    public static int Pick()
+    {
+        // RabbitMQ also binds PORT+20000 for its distribution protocol: keep both in range and free.
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(15000, 32000);
+            if (IsFree(port) && IsFree(port + 20000))
+                return port;
+        }
+        throw new InvalidOperationException("No free loopback port pair found");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
