@@ -331,3 +331,18 @@ tail_log_to_stderr() {
         tail -n 40 "$f" >&2
     done
 }
+
+# parse_stop_args "$@": the arguments of every script's `stop DIR [--keep]`, into STOP_DIR and
+# STOP_KEEP (1 to keep the state dir). Calls the script's own usage on anything else.
+# shellcheck disable=SC2034 # STOP_DIR and STOP_KEEP are read by the sourcing script
+parse_stop_args() {
+    STOP_DIR='' STOP_KEEP=0
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+            --keep) STOP_KEEP=1; shift ;;
+            -*) usage ;;
+            *) [[ -z $STOP_DIR ]] || usage; STOP_DIR=$1; shift ;;
+        esac
+    done
+    [[ -n $STOP_DIR ]] || usage
+}

@@ -312,15 +312,9 @@ check_state_dir() {
 }
 
 cmd_stop() {
-    local dir='' keep=0
-    while [[ $# -gt 0 ]]; do
-        case $1 in
-            --keep) keep=1; shift ;;
-            -*) usage ;;
-            *) [[ -z $dir ]] || usage; dir=$1; shift ;;
-        esac
-    done
-    [[ -n $dir ]] || usage
+    local dir keep
+    parse_stop_args "$@"
+    dir=$STOP_DIR keep=$STOP_KEEP
     check_state_dir "$dir"
 
     local node pids

@@ -20,17 +20,7 @@ public static class MassTransitBaseline
 
     public static async Task<Measurement> Run(string amqpUrl, BenchOptions options)
     {
-        var latencies = new double[options.Messages];
-        var received = 0;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Record(long sentTicks)
-        {
-            var n = Interlocked.Increment(ref received);
-            if (n <= latencies.Length)
-                latencies[n - 1] = Stopwatch.GetElapsedTime(sentTicks).TotalMilliseconds;
-            if (n == latencies.Length)
-                done.TrySetResult();
-        }
+        var recorder = new LatencyRecorder(options.Messages);
 
         var uri = new Uri(amqpUrl);
         var vhost = uri.AbsolutePath.Trim('/');
@@ -46,7 +36,7 @@ public static class MassTransitBaseline
             {
                 e.PrefetchCount = options.Prefetch;
                 e.AutoDelete = true;
-                e.Consumer(() => new PingConsumer(Record));
+                e.Consumer(() => new PingConsumer(recorder.Record));
             });
         });
         await bus.StartAsync();
@@ -62,9 +52,9 @@ public static class MassTransitBaseline
                 inFlight.Add(PublishOne(bus, new BenchPing(Stopwatch.GetTimestamp(), payload), window));
             }
             await Task.WhenAll(inFlight);
-            await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
+            await recorder.AllReceived.WaitAsync(TimeSpan.FromMinutes(10));
             return new Measurement("MT", $"MassTransit 8.5.12 publish → consume, prefetch {options.Prefetch}, no database",
-                options.Messages, clock.Elapsed.TotalSeconds, latencies);
+                options.Messages, clock.Elapsed.TotalSeconds, recorder.Latencies);
         }
         finally
         {

