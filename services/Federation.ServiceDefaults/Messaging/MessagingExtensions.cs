@@ -20,6 +20,8 @@ public static class MessagingExtensions
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
         builder.Services.PostConfigure<MessagingOptions>(o => o.WithDefaults());
         var broker = ParseBroker(builder.Configuration.GetConnectionString(RabbitMqConnectionName));
+        if (options.QueueType is not ("quorum" or "classic"))
+            throw new StartupConfigurationException($"Federation:Messaging:QueueType must be quorum or classic, not '{options.QueueType}'.");
 
         // Start the host even when the broker is down: the bus keeps reconnecting and /health/ready says not ready.
         builder.Services.Configure<MassTransitHostOptions>(o =>
@@ -43,7 +45,7 @@ public static class MessagingExtensions
 
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && options.QueueType != "classic")
                     rabbit.SetQuorumQueue();
             });
             bus.UsingRabbitMq((context, cfg) =>

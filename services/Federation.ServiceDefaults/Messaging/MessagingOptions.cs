@@ -12,6 +12,12 @@ public sealed class MessagingOptions
     /// </summary>
     public int PrefetchCount { get; set; } = 200;
 
+    /// <summary>
+    /// RabbitMQ queue type of every consumer queue: "quorum" (replicated, the default and the choice for
+    /// a RabbitMQ cluster) or "classic" (single node: lower confirm latency, no replication).
+    /// </summary>
+    public string QueueType { get; set; } = "quorum";
+
     /// <summary>Messages each endpoint processes at once.</summary>
     public int ConcurrentMessageLimit { get; set; } = 200;
 

@@ -33,7 +33,9 @@ public static class OutboxSchema
         model.Entity<InboxMessage>(e =>
         {
             e.ToTable(InboxTable);
-            e.HasKey(m => new { m.Consumer, m.MessageId });
+            // Message id first: a batch looks its messages up by id, whichever consumer (an index led by
+            // the consumer name would make that lookup a scan of the whole inbox).
+            e.HasKey(m => new { m.MessageId, m.Consumer });
             e.Property(m => m.Consumer).HasMaxLength(200);
             e.HasIndex(m => m.ProcessedAt);
         });
@@ -70,7 +72,7 @@ public static class OutboxSchema
                 message_id = t.Column<Guid>(nullable: false),
                 processed_at = t.Column<DateTime>(nullable: false),
             },
-            constraints: t => t.PrimaryKey("pk_inbox_messages", x => new { x.consumer, x.message_id }));
+            constraints: t => t.PrimaryKey("pk_inbox_messages", x => new { x.message_id, x.consumer }));
         migration.CreateIndex("ix_inbox_messages_processed_at", InboxTable, "processed_at");
     }
 
