@@ -12,12 +12,13 @@ namespace Federation.Bench;
 /// outbox row committed → relayed with confirms → consumed by the audit role in another process →
 /// entry and inbox row committed. Latency is from the client's send to the audit entry's recording.
 /// </summary>
-public sealed class FederationPath(HostProcess access, string auditDatabase, BenchOptions options) : IAsyncDisposable
+public sealed class FederationPath(HostProcess access, string accessToken, string auditDatabase, BenchOptions options) : IAsyncDisposable
 {
     private readonly HttpClient client = new(new SocketsHttpHandler { MaxConnectionsPerServer = options.HttpConcurrency })
     {
         BaseAddress = access.Client.BaseAddress,
         Timeout = TimeSpan.FromSeconds(60),
+        DefaultRequestHeaders = { Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken) },
     };
 
     private readonly string purpose = new('p', Math.Clamp(options.PayloadBytes - 200, 0, 4000));

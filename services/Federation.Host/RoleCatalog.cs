@@ -3,6 +3,7 @@ using Federation.Audit;
 using Federation.Compute;
 using Federation.Consent;
 using Federation.Discovery;
+using Federation.Identity;
 using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Host;
@@ -12,6 +13,7 @@ public static class RoleCatalog
 {
     public static IReadOnlyList<IFederationModule> All { get; } =
     [
+        new IdentityModule(),
         new AccessRequestsModule(),
         new ConsentModule(),
         new DiscoveryModule(),

@@ -15,11 +15,58 @@ public sealed class AccessRequestsApiTests : IAsyncLifetime
 {
     private InProcessFederation federation = null!;
 
-    private HttpClient Api => federation.Client;
+    /// <summary>The demo researcher, signed in through the login page.</summary>
+    private HttpClient Api = null!;
 
-    public async Task InitializeAsync() => federation = await InProcessFederation.Start("access");
+    public async Task InitializeAsync()
+    {
+        federation = await InProcessFederation.Start("access");
+        Api = await federation.SignIn("researcher");
+    }
 
-    public async Task DisposeAsync() => await federation.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        Api.Dispose();
+        await federation.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Without_a_token_every_route_answers_401_problem_and_writes_nothing()
+    {
+        using var create = await federation.Client.PostAsJsonAsync("/api/access-requests", new { title = "Anonymous", datasetIds = new[] { "ds-1" } });
+        using var list = await federation.Client.GetAsync("/api/access-requests");
+
+        await ProblemOf(create, HttpStatusCode.Unauthorized, "urn:federation:problem:unauthorized");
+        await ProblemOf(list, HttpStatusCode.Unauthorized, "urn:federation:problem:unauthorized");
+        Assert.Equal(0, await EventRows());
+    }
+
+    [Fact]
+    public async Task Another_researcher_neither_sees_nor_submits_my_request()
+    {
+        var mine = await Api.CreateDraft("Mine", "ds-1");
+        using var other = await federation.SignIn("researcher2");
+
+        using var read = await other.GetAsync($"/api/access-requests/{mine}");
+        using var submit = await other.PostAsync($"/api/access-requests/{mine}/submit", null);
+        var theirs = await other.GetFromJsonAsync<JsonObject>("/api/access-requests");
+
+        await ProblemOf(read, HttpStatusCode.NotFound, "urn:federation:problem:not-found");
+        await ProblemOf(submit, HttpStatusCode.NotFound, "urn:federation:problem:not-found");
+        Assert.Empty(theirs!["items"]!.AsArray());
+        Assert.Equal(1, await EventRows());
+    }
+
+    [Fact]
+    public async Task An_auditor_may_not_file_requests()
+    {
+        using var auditor = await federation.SignIn("auditor");
+
+        using var response = await auditor.PostAsJsonAsync("/api/access-requests", new { title = "Not mine to file", datasetIds = new[] { "ds-1" } });
+
+        await ProblemOf(response, HttpStatusCode.Forbidden, "urn:federation:problem:forbidden");
+        Assert.Equal(0, await EventRows());
+    }
 
     [Fact]
     public async Task Creating_a_draft_answers_201_with_its_location_and_records_one_event()

@@ -18,7 +18,15 @@ public sealed class AuditTrailTests : IAsyncLifetime
 {
     private InProcessFederation federation = null!;
 
-    public async Task InitializeAsync() => federation = await InProcessFederation.Start("access,audit");
+    private HttpClient researcher = null!;
+    private HttpClient auditor = null!;
+
+    public async Task InitializeAsync()
+    {
+        federation = await InProcessFederation.Start("access,audit");
+        researcher = await federation.SignIn("researcher");
+        auditor = await federation.SignIn("auditor");
+    }
 
     public async Task DisposeAsync() => await federation.DisposeAsync();
 
@@ -62,10 +70,10 @@ public sealed class AuditTrailTests : IAsyncLifetime
         };
         request.Headers.Add("X-Correlation-Id", correlation.ToString());
 
-        using var response = await federation.Client.SendAsync(request);
+        using var response = await researcher.SendAsync(request);
         response.EnsureSuccessStatusCode();
         var id = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<Guid>();
-        var trail = await Eventually.Until(() => federation.Client.AuditTrailOf(id), t => t.Count == 1, TimeSpan.FromSeconds(20), "the audit entry");
+        var trail = await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Count == 1, TimeSpan.FromSeconds(20), "the audit entry");
 
         Assert.Equal(correlation, trail[0]["correlationId"]!.GetValue<Guid>());
         try
@@ -82,18 +90,18 @@ public sealed class AuditTrailTests : IAsyncLifetime
     [Fact]
     public async Task An_event_delivered_again_is_recorded_once()
     {
-        var id = await federation.Client.CreateDraft("Recorded once", "ds-1");
-        await Eventually.Until(() => federation.Client.AuditTrailOf(id), t => t.Count == 1, TimeSpan.FromSeconds(20), "the first entry");
-        var first = await federation.Client.AuditTrailOf(id);
+        var id = await researcher.CreateDraft("Recorded once", "ds-1");
+        await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Count == 1, TimeSpan.FromSeconds(20), "the first entry");
+        var first = await auditor.AuditTrailOf(id);
         var evt = System.Text.Json.JsonSerializer.Deserialize<Federation.Contracts.Access.AccessRequestDrafted>(
             first[0]["event"]!.ToJsonString(), System.Text.Json.JsonSerializerOptions.Web)!;
 
         // The same event again, as a broker redelivery would bring it, then a later event as a marker.
         var bus = federation.Services.GetRequiredService<IBus>();
         await bus.Publish(evt, ctx => ctx.MessageId = evt.EventId);
-        await federation.Client.Submit(id);
+        await researcher.Submit(id);
 
-        await Eventually.Until(() => federation.Client.AuditTrailOf(id), t => t.Count >= 2, TimeSpan.FromSeconds(20), "the submit entry");
+        await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Count >= 2, TimeSpan.FromSeconds(20), "the submit entry");
         await using var db = await federation.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
         Assert.Equal(1, await db.Entries.CountAsync(e => e.EventId == evt.EventId));
         Assert.Equal(1, await db.InboxMessages.CountAsync(m => m.MessageId == evt.EventId));

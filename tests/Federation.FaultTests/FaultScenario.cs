@@ -35,6 +35,9 @@ public sealed class FaultScenario : IAsyncDisposable
 
     public LoadStream Stream { get; private set; } = null!;
 
+    /// <summary>The demo auditor at the audit process.</summary>
+    public HttpClient Auditor { get; private set; } = null!;
+
     public string AuditDatabase => Settings["ConnectionStrings__audit"];
 
     /// <param name="accessChanges">Extra settings for the access process only.</param>
@@ -48,6 +51,7 @@ public sealed class FaultScenario : IAsyncDisposable
             ["ConnectionStrings__rabbitmq"] = broker?.Url ?? $"amqp://guest:guest@127.0.0.1:{brokerPort}/",
             ["ConnectionStrings__access"] = postgres.ForDatabase("access"),
             ["ConnectionStrings__audit"] = postgres.ForDatabase("audit"),
+            ["ConnectionStrings__identity"] = postgres.ForDatabase("identity"),
             // Short redelivery delays so that a message failing during the fault comes back within the test.
             ["Federation__Messaging__RedeliveryDelays__0"] = "00:00:01",
             ["Federation__Messaging__RedeliveryDelays__1"] = "00:00:03",
@@ -55,9 +59,12 @@ public sealed class FaultScenario : IAsyncDisposable
         };
         var scenario = new FaultScenario(output, broker, postgres, settings);
         var ready = brokerPort is null;
-        scenario.Audit = await HostProcess.Start("audit", settings, waitReady: ready);
-        scenario.Access = await HostProcess.Start("access", new Dictionary<string, string>(settings).With(accessChanges), waitReady: ready);
-        scenario.Stream = new LoadStream(scenario.Access.Client);
+        // Identity runs in the access process (its keys in PostgreSQL survive the access process's kills);
+        // the audit process validates tokens with keys fetched from there.
+        scenario.Access = await HostProcess.Start("access,identity", settings.WithIdentity().With(accessChanges), waitReady: ready);
+        scenario.Audit = await HostProcess.Start("audit", settings.TrustingIdentityAt(scenario.Access), waitReady: ready);
+        scenario.Auditor = await scenario.Audit.SignIn("auditor", identity: scenario.Access);
+        scenario.Stream = new LoadStream(await scenario.Access.SignIn("researcher"));
         return scenario;
     }
 

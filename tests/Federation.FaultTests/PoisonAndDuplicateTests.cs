@@ -21,7 +21,7 @@ public sealed class PoisonAndDuplicateTests(ITestOutputHelper output)
         scenario.Stream.Start();
         await scenario.Stream.AcceptedAtLeast(200, TimeSpan.FromSeconds(60));
         var audited = await scenario.UntilAudited(scenario.Stream.Accepted.Take(1).ToList());
-        var victim = (await scenario.Audit.Client.AuditTrailOf(Guid.Parse(audited.Keys.First())))[0];
+        var victim = (await scenario.Auditor.AuditTrailOf(Guid.Parse(audited.Keys.First())))[0];
 
         var factory = new ConnectionFactory { Uri = new Uri(scenario.Broker!.Url) };
         await using var connection = await factory.CreateConnectionAsync();

@@ -11,17 +11,20 @@ public sealed class TwoProcessFlowTests(Infrastructure infrastructure, ITestOutp
     [Fact]
     public async Task A_submitted_request_crosses_from_the_access_process_to_the_audit_process()
     {
-        var settings = await infrastructure.SettingsFor("flow", "access", "audit");
-        await using var audit = await HostProcess.Start("audit", settings);
-        await using var access = await HostProcess.Start("access", settings);
+        var settings = await infrastructure.SettingsFor("flow", "access", "audit", "identity");
+        await using var access = await HostProcess.Start("access,identity", settings.WithIdentity());
+        await using var audit = await HostProcess.Start("audit", settings.TrustingIdentityAt(access));
+        // Tokens from the identity role in the access process; the audit process validates them with keys it fetches from there.
+        using var researcher = await access.SignIn("researcher");
+        using var auditor = await audit.SignIn("auditor", identity: access);
 
-        var id = await access.Client.CreateDraft("Glioma MR cohort", "ds-glioma-1", "ds-glioma-2");
-        var submitted = await access.Client.Submit(id);
+        var id = await researcher.CreateDraft("Glioma MR cohort", "ds-glioma-1", "ds-glioma-2");
+        var submitted = await researcher.Submit(id);
 
         IReadOnlyList<System.Text.Json.Nodes.JsonObject> trail;
         try
         {
-            trail = await Eventually.Until(() => audit.Client.AuditTrailOf(id), t => t.Count >= 2, TimeSpan.FromSeconds(30),
+            trail = await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Count >= 2, TimeSpan.FromSeconds(30),
                 "the audit process to record both events");
         }
         catch (TimeoutException timeout)
@@ -49,7 +52,10 @@ public sealed class TwoProcessFlowTests(Infrastructure infrastructure, ITestOutp
     public async Task Each_process_reports_ready_only_for_its_own_roles()
     {
         var settings = await infrastructure.SettingsFor("ready", "access", "audit");
-        await using var access = await HostProcess.Start("access", settings);
+        await using var access = await HostProcess.Start("access", new Dictionary<string, string>(settings)
+        {
+            ["Federation__Security__Authority"] = "http://127.0.0.1:9/", // fetched only when a token arrives
+        });
 
         var report = await access.Client.GetStringAsync("/health/ready");
 

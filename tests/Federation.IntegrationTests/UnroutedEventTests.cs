@@ -15,15 +15,17 @@ public sealed class UnroutedEventTests(Infrastructure infrastructure)
     [Fact]
     public async Task An_event_nobody_subscribes_to_yet_waits_in_the_outbox_and_arrives_when_the_consumer_starts()
     {
-        var settings = await infrastructure.SettingsFor("unrouted", "access", "audit");
-        await using var access = await HostProcess.Start("access", settings);
+        var settings = await infrastructure.SettingsFor("unrouted", "access", "audit", "identity");
+        await using var access = await HostProcess.Start("access,identity", settings.WithIdentity());
+        using var researcher = await access.SignIn("researcher");
 
-        var id = await access.Client.CreateDraft("Before audit exists", "ds-early");
+        var id = await researcher.CreateDraft("Before audit exists", "ds-early");
         await Eventually.Until(() => OutboxAttempts(settings["ConnectionStrings__access"]), attempts => attempts >= 1, TimeSpan.FromSeconds(20),
             "the relay to have been refused by the broker at least once");
 
-        await using var audit = await HostProcess.Start("audit", settings);
-        var trail = await Eventually.Until(() => audit.Client.AuditTrailOf(id), t => t.Count == 1, TimeSpan.FromSeconds(60),
+        await using var audit = await HostProcess.Start("audit", settings.TrustingIdentityAt(access));
+        using var auditor = await audit.SignIn("auditor", identity: access);
+        var trail = await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Count == 1, TimeSpan.FromSeconds(60),
             "the early event to reach the audit role once it runs");
 
         Assert.EndsWith(":AccessRequestDrafted", trail[0]["eventType"]!.GetValue<string>());

@@ -31,7 +31,24 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Anonymous: for health, discovery and the refusals of protected routes.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>
+    /// A client signed in as the demo user <paramref name="userName"/> through the login page (code + PKCE)
+    /// at <paramref name="identity"/> (this process when it runs the identity role with demo seeding).
+    /// </summary>
+    public async Task<HttpClient> SignIn(string userName, HostProcess? identity = null) =>
+        Oidc.Bearer(Client.BaseAddress!, await AccessTokenOf(userName, identity));
+
+    /// <summary>An access token of the demo user <paramref name="userName"/>, from <paramref name="identity"/> (default: this process).</summary>
+    public async Task<string> AccessTokenOf(string userName, HostProcess? identity = null)
+    {
+        identity ??= this;
+        var demo = await DemoCredentials.WaitFor(identity.DataDirectory);
+        await Eventually.Until(identity.IsLive, TimeSpan.FromSeconds(30), $"the identity process ({identity.Roles}) to listen");
+        return (await Oidc.SignInWithPkce(identity.Client.BaseAddress!, demo, userName)).AccessToken;
+    }
 
     public int? ProcessId => process?.Id;
 

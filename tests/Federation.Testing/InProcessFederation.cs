@@ -25,12 +25,23 @@ public sealed class InProcessFederation : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Anonymous: for health, discovery and the refusals of protected routes.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client signed in as the demo user <paramref name="userName"/> through the login page (code + PKCE).</summary>
+    public async Task<HttpClient> SignIn(string userName)
+    {
+        var tokens = await Oidc.SignInWithPkce(Client.BaseAddress!, await DemoCredentials.WaitFor(DataDirectory), userName);
+        return Oidc.Bearer(Client.BaseAddress!, tokens.AccessToken);
+    }
 
     public IServiceProvider Services => App.Services;
 
+    /// <param name="roles">The roles under test; the identity role is always added (it issues the tokens every API asks for).</param>
     public static async Task<InProcessFederation> Start(string roles = "all", params string[] settings)
     {
+        if (roles != "all" && !roles.Split(',').Contains("identity"))
+            roles += ",identity";
         var directory = Directory.CreateTempSubdirectory("federation-inproc-").FullName;
         var port = FreePort();
         string[] args = ["--roles", roles, "--urls", $"http://127.0.0.1:{port}", $"--Federation:DataDirectory={directory}",

@@ -3,6 +3,7 @@ using Federation.AccessRequests.Domain;
 using Federation.ServiceDefaults.Events;
 using Federation.ServiceDefaults.Http;
 using Federation.ServiceDefaults.Persistence;
+using Federation.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,11 +16,13 @@ public static class AccessRequestsApi
 {
     public static IEndpointRouteBuilder MapAccessRequestsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/access-requests").WithTags("Access requests");
-        api.MapPost("/", CreateDraft).WithName("CreateAccessRequest").WithSummary("Create a draft access request");
+        // Researchers only, for now: DAC members' review arrives with the access issue.
+        var api = app.MapGroup("/api/access-requests").WithTags("Access requests")
+            .RequireScope(FederationScopes.Access, FederationRoles.Researcher);
+        api.MapPost("/", CreateDraft).WithName("CreateAccessRequest").WithSummary("Create a draft access request").LimitedAsWrite();
         api.MapGet("/", ListMine).WithName("ListMyAccessRequests").WithSummary("List the caller's access requests, newest first");
         api.MapGet("/{id:guid}", Get).WithName("GetAccessRequest").WithSummary("Read one of the caller's access requests");
-        api.MapPost("/{id:guid}/submit", Submit).WithName("SubmitAccessRequest").WithSummary("Submit a draft for review");
+        api.MapPost("/{id:guid}/submit", Submit).WithName("SubmitAccessRequest").WithSummary("Submit a draft for review").LimitedAsWrite();
         return app;
     }
 

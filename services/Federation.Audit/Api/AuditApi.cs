@@ -1,6 +1,7 @@
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.ServiceDefaults.Http;
+using Federation.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,9 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/audit").WithTags("Audit");
+        // Auditors and platform admins see the whole trail; per-holder and own-trail views arrive with the audit issue.
+        var api = app.MapGroup("/api/audit").WithTags("Audit")
+            .RequireScope(FederationScopes.Audit, FederationRoles.Auditor, FederationRoles.PlatformAdmin);
         api.MapGet("/events", ListEvents).WithName("ListAuditEvents").WithSummary("Page through recorded events in recording order");
         return app;
     }

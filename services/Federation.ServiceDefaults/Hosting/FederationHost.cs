@@ -1,6 +1,7 @@
 using Federation.ServiceDefaults.Http;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
+using Federation.ServiceDefaults.Security;
 using Federation.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,6 +42,7 @@ public static class FederationHost
         builder.Services.AddHealthChecks();
         builder.AddFederationTelemetry(modules.Select(m => m.Role));
         builder.AddFederationHttp(options);
+        builder.AddFederationSecurity();
         return modules;
     }
 
@@ -54,11 +56,13 @@ public static class FederationHost
             foreach (var module in modules)
                 module.AddConsumers(bus);
         });
+        builder.RequireAuthorityUnlessLocal();
     }
 
     public static void MapModules(this WebApplication app, IReadOnlyList<IFederationModule> modules)
     {
         app.UseFederationHttp();
+        app.UseFederationSecurity();
         app.MapHealthEndpoints();
         foreach (var module in modules)
             module.MapEndpoints(app);

@@ -51,7 +51,7 @@ public static class HttpDefaults
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous(); // outside tools and fuzzers read it without a token
         return app;
     }
 }

@@ -1,0 +1,52 @@
+using Federation.Identity.Domain;
+using Federation.ServiceDefaults.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using OpenIddict.EntityFrameworkCore.Models;
+
+namespace Federation.Identity.Data;
+
+/// <summary>The identity role's own database: accounts, keys, OpenIddict's clients/authorizations/tokens, outbox and inbox.</summary>
+public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : ServiceDbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+
+    public DbSet<StoredKey> Keys => Set<StoredKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.UseOpenIddict();
+        // Snake case like every other table (OpenIddict names its tables in Pascal case explicitly).
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreApplication>().ToTable("oidc_applications");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreAuthorization>().ToTable("oidc_authorizations");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreScope>().ToTable("oidc_scopes");
+        modelBuilder.Entity<OpenIddictEntityFrameworkCoreToken>().ToTable("oidc_tokens");
+        modelBuilder.Entity<Account>(e =>
+        {
+            e.ToTable("accounts");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).HasMaxLength(64);
+            e.Property(a => a.UserName).HasMaxLength(AccountRules.UserNameLength);
+            e.Property(a => a.NormalizedUserName).HasMaxLength(AccountRules.UserNameLength);
+            e.HasIndex(a => a.NormalizedUserName).IsUnique();
+            e.Property(a => a.DisplayName).HasMaxLength(AccountRules.DisplayNameLength);
+            e.Property(a => a.PasswordHash).HasMaxLength(200);
+            e.Property(a => a.Role).HasMaxLength(40);
+            e.Property(a => a.Node).HasMaxLength(AccountRules.BindingLength);
+            // Ids are restricted to [a-z0-9._-], so a comma-joined column is unambiguous and provider-neutral.
+            e.Property(a => a.DataHolders).HasMaxLength(2000).HasConversion(
+                list => string.Join(',', list),
+                text => text.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList(),
+                new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), l => l.Aggregate(0, (h, s) => HashCode.Combine(h, s)), l => l.ToList()));
+        });
+        modelBuilder.Entity<StoredKey>(e =>
+        {
+            e.ToTable("keys");
+            e.HasKey(k => k.Id);
+            e.Property(k => k.Id).HasMaxLength(64);
+            e.Property(k => k.Use).HasMaxLength(8);
+            e.Property(k => k.PrivateKeyPem).HasMaxLength(8000);
+        });
+    }
+}

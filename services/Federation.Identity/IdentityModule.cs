@@ -1,0 +1,61 @@
+using Federation.Identity.Accounts;
+using Federation.Identity.Admin;
+using Federation.Identity.Data;
+using Federation.Identity.Keys;
+using Federation.Identity.Protocol;
+using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Persistence;
+using Federation.ServiceDefaults.Security;
+using MassTransit;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Federation.Identity;
+
+/// <summary>The identity role: accounts, clients, keys, and the OpenID Connect endpoints every other role trusts.</summary>
+public sealed class IdentityModule : IFederationModule
+{
+    public const string Name = "identity";
+
+    public string Role => Name;
+
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        var settings = IdentitySettings.Read(builder.Configuration);
+        var audience = builder.Configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>()?.Audience ?? new SecurityOptions().Audience;
+        var services = builder.Services;
+
+        services.AddSingleton(settings);
+        builder.AddServiceDatabase<IdentityDbContext>(Name);
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<IIdentityKeySource>(sp => sp.GetRequiredService<KeyRing>());
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRing>());
+        services.AddFederationOpenIddict(settings, audience);
+        services.AddLoginCookie();
+        services.AddSingleton<AccountStore>();
+        services.AddScoped<ClientRegistry>();
+        services.AddHostedService<DemoSeeder>();
+        services.AddHealthChecks().AddCheck<KeysLoadedCheck>("identity-keys", tags: ["ready"]);
+    }
+
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        // Identity listens to nothing: it is the source of accounts and clients.
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapConnectEndpoints();
+        app.MapLoginPage();
+        app.MapIdentityAdminApi();
+    }
+
+    private sealed class KeysLoadedCheck(KeyRing keys) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(keys.IsLoaded ? HealthCheckResult.Healthy("signing keys loaded") : HealthCheckResult.Unhealthy("signing keys not loaded yet"));
+    }
+}
