@@ -45,7 +45,20 @@ public sealed class KeyRing(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Load now if the database is there; otherwise keep trying in the background (the role reports not ready meanwhile).
+        // Load now if the schema is there (the migrator's first attempt ran just before), so that the
+        // first request finds the keys; otherwise keep trying in the background (not ready meanwhile).
+        if (database.IsSchemaReady)
+        {
+            try
+            {
+                await Reload(cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException or InvalidOperationException)
+            {
+                log.LogWarning("Identity keys not loaded yet: {Error}", ex.Message);
+            }
+        }
         _ = Task.Run(async () =>
         {
             var delay = TimeSpan.FromMilliseconds(250);
@@ -65,7 +78,6 @@ public sealed class KeyRing(
                 }
             }
         }, CancellationToken.None);
-        await Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

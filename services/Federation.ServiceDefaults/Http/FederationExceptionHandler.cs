@@ -18,7 +18,10 @@ internal sealed class FederationExceptionHandler(IProblemDetailsService problems
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
         var (status, type, title, detail) = Classify(exception);
-        if (status >= 500)
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            // A dependency that is down is an operational state, not a bug: one line, no stack trace.
+            log.LogWarning("Request {Method} {Path} unavailable: {Error}", http.Request.Method, http.Request.Path, exception.Message);
+        else if (status >= 500)
             log.LogError(exception, "Request {Method} {Path} failed", http.Request.Method, http.Request.Path);
         else
             log.LogInformation("Request {Method} {Path} refused: {Detail}", http.Request.Method, http.Request.Path, detail);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -35,9 +36,12 @@ public static class HttpDefaults
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         services.AddHttpContextAccessor();
         services.AddScoped(EventStamps.FromHttpContext);
-        services.AddOpenApi();
+        // The issuer the identity role announces, or the authority this process trusts: where tools get tokens.
+        services.AddOpenApi(o => o.AddSecurityDocumentation(() => builder.Configuration["Federation:Identity:Issuer"] ?? builder.Configuration["Federation:Security:Authority"] ?? FirstUrl(builder.Configuration["urls"])));
         return builder;
     }
+
+    private static string? FirstUrl(string? urls) => urls?.Split(';', StringSplitOptions.RemoveEmptyEntries)[0].TrimEnd('/') + "/";
 
     /// <summary>The JSON rules every API and message body shares.</summary>
     public static void Configure(JsonSerializerOptions json)

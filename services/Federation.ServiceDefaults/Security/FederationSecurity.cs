@@ -132,7 +132,7 @@ public static class FederationSecurity
 
     /// <summary>Requires an authenticated caller holding <paramref name="scope"/> and, when given, one of <paramref name="roles"/>.</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder endpoints, string scope, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
-        endpoints.RequireAuthorization(policy =>
+        endpoints.WithMetadata(new RequiredScope(scope, roles)).RequireAuthorization(policy =>
         {
             policy.RequireAuthenticatedUser();
             policy.RequireAssertion(context => context.User.HasScope(scope));

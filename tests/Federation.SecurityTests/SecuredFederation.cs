@@ -1,0 +1,80 @@
+using Federation.AccessRequests.Data;
+using Federation.Identity.Data;
+using Federation.ServiceDefaults.Security;
+using Federation.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Federation.SecurityTests;
+
+/// <summary>
+/// Every role in one process (embedded), real Kestrel, real identity role. Write limits are raised so
+/// the suites test authentication, authorization and validation, not the throttle (RateLimitTests does that).
+/// </summary>
+public sealed class SecuredFederation : IAsyncLifetime
+{
+    private readonly Dictionary<string, HttpClient> signedIn = [];
+
+    public InProcessFederation Federation { get; private set; } = null!;
+
+    public RouteCatalogue Routes { get; private set; } = null!;
+
+    public TokenForge Forge { get; private set; } = null!;
+
+    /// <summary>An access request of the demo researcher: the object other callers must not reach.</summary>
+    public Guid ResearchersRequest { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Federation = await InProcessFederation.Start("all", "--Federation:Security:WritesPerSecond=1000000");
+        Routes = await RouteCatalogue.Read(Federation.Client);
+        var keys = Federation.Services.GetRequiredService<IIdentityKeySource>();
+        Forge = new TokenForge(keys.Issuer, keys.VerificationKeys()[0]);
+        ResearchersRequest = await (await As(FederationRoles.Researcher)).CreateDraft("The researcher's own", "ds-own");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in signedIn.Values)
+            client.Dispose();
+        await Federation.DisposeAsync();
+    }
+
+    /// <summary>A client signed in (login page, code + PKCE) as the demo person holding <paramref name="role"/>.</summary>
+    public async Task<HttpClient> As(string role)
+    {
+        var user = DemoUserOf(role);
+        if (!signedIn.TryGetValue(user, out var client))
+            signedIn[user] = client = await Federation.SignIn(user);
+        return client;
+    }
+
+    /// <summary>Counts go to the test's output and to the console, so CI's log shows them for passing runs too.</summary>
+    public static void Report(Xunit.Abstractions.ITestOutputHelper output, string line)
+    {
+        output.WriteLine(line);
+        Console.WriteLine(line);
+    }
+
+    public static string DemoUserOf(string role) => role switch
+    {
+        FederationRoles.Researcher => "researcher",
+        FederationRoles.DacMember => "dac",
+        FederationRoles.NodeOperator => "operator",
+        FederationRoles.PlatformAdmin => "admin",
+        FederationRoles.Auditor => "auditor",
+        _ => throw new ArgumentException($"No demo person holds role {role}."),
+    };
+
+    /// <summary>Everything a refused request must leave untouched: committed state changes, accounts, clients, keys.</summary>
+    public async Task<(long, int, int, int)> Fingerprint()
+    {
+        var access = Federation.Services.GetRequiredService<IDbContextFactory<AccessDbContext>>();
+        var identity = Federation.Services.GetRequiredService<IDbContextFactory<IdentityDbContext>>();
+        await using var a = await access.CreateDbContextAsync();
+        await using var i = await identity.CreateDbContextAsync();
+        return (await a.AccessRequests.SumAsync(r => r.Version), await i.Accounts.CountAsync(),
+            await i.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().CountAsync(), await i.Keys.CountAsync());
+    }
+}
