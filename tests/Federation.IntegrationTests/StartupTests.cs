@@ -24,6 +24,10 @@ public sealed class StartupTests
     [InlineData("ConnectionStrings__access", "Host=127.0.0.1;Bogus Key=1", "ConnectionStrings:access is not a valid PostgreSQL connection string")]
     [InlineData("Federation__MaxRequestBodyBytes", "-1", "Federation:MaxRequestBodyBytes must be a positive number")]
     [InlineData("Federation__MaxRequestBodyBytes", "lots", "Invalid configuration")]
+    [InlineData("Federation__Security__ClockSkew", "00:01:00", "Federation:Security:ClockSkew must be between 00:00:00 and 00:00:30")]
+    [InlineData("Federation__Security__Authority", "http://identity.example.org/", "Federation:Security:Authority must use https unless it is a loopback address")]
+    [InlineData("Federation__Identity__Issuer", "http://identity.example.org/", "Federation:Identity:Issuer must use https unless it is a loopback address")]
+    [InlineData("Federation__Identity__AccessTokenLifetime", "1.00:00:00", "Federation:Identity:AccessTokenLifetime must be positive and at most one hour")]
     public async Task Bad_configuration_stops_start_up_with_one_clear_line(string key, string value, string expected)
     {
         var (exitCode, output) = await HostProcess.RunToExit(new Dictionary<string, string> { [key] = value });
@@ -31,6 +35,15 @@ public sealed class StartupTests
         Assert.Equal(2, exitCode);
         Assert.Contains(expected, output);
         Assert.DoesNotContain("   at ", output); // no stack trace
+    }
+
+    [Fact]
+    public async Task Roles_without_identity_must_be_told_whom_to_trust()
+    {
+        var (exitCode, output) = await HostProcess.RunToExit(new Dictionary<string, string>(), "--roles", "access,audit");
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("federation: Federation:Security:Authority must name the identity role's URL", output.Trim());
     }
 
     [Fact]

@@ -49,6 +49,23 @@ public sealed class TwoProcessFlowTests(Infrastructure infrastructure, ITestOutp
     }
 
     [Fact]
+    public async Task In_distributed_mode_identity_seeds_no_demo_accounts_unless_asked()
+    {
+        var settings = await infrastructure.SettingsFor("noseed", "identity");
+        await using var identity = await HostProcess.Start("identity", settings);
+
+        // The portal client is seeded (it is configuration, not demo data); nobody can sign in.
+        var discovery = await identity.Client.GetStringAsync("/.well-known/openid-configuration");
+        await using var db = new Npgsql.NpgsqlConnection(settings["ConnectionStrings__identity"]);
+        await db.OpenAsync();
+        await using var accounts = new Npgsql.NpgsqlCommand("SELECT count(*) FROM accounts", db);
+
+        Assert.Contains("authorization_endpoint", discovery);
+        Assert.Equal(0L, Convert.ToInt64(await accounts.ExecuteScalarAsync()));
+        Assert.False(File.Exists(Path.Combine(identity.DataDirectory, "demo-credentials.json")));
+    }
+
+    [Fact]
     public async Task Each_process_reports_ready_only_for_its_own_roles()
     {
         var settings = await infrastructure.SettingsFor("ready", "access", "audit");

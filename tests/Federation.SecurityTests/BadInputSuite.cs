@@ -31,7 +31,7 @@ public sealed class BadInputSuite(SecuredFederation federation, ITestOutputHelpe
         var before = await federation.Fingerprint();
         foreach (var route in routes)
         {
-            var caller = await federation.As(route.Roles[0]);
+            var caller = await federation.As(route.AcceptedRole);
             var defects = new Dictionary<string, int>();
             await Payloads(federation.Routes.Document, route.BodySchema!).SampleAsync(async payload =>
             {
@@ -59,7 +59,7 @@ public sealed class BadInputSuite(SecuredFederation federation, ITestOutputHelpe
         var before = await federation.Fingerprint();
         foreach (var route in routes)
         {
-            var caller = await federation.As(route.Roles[0]);
+            var caller = await federation.As(route.AcceptedRole);
             var tried = 0;
             var badIds = Gen.OneOf(
                 Gen.String[Gen.Char['!', '~'], 1, 60].Select(s => Uri.EscapeDataString(s)),

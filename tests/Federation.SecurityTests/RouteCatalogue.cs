@@ -4,8 +4,15 @@ using System.Text.Json.Nodes;
 namespace Federation.SecurityTests;
 
 /// <summary>One operation of the published OpenAPI document, with what it demands of a token.</summary>
-public sealed record Route(string Method, string Template, string? Scope, IReadOnlyList<string> Roles, JsonObject? BodySchema)
+/// <param name="Secured">Declares the OAuth 2 requirement; <paramref name="Scope"/> null and no <paramref name="Roles"/>: any valid token.</param>
+public sealed record Route(string Method, string Template, bool Secured, string? Scope, IReadOnlyList<string> Roles, JsonObject? BodySchema)
 {
+    /// <summary>A role the route accepts (any role when it names none).</summary>
+    public string AcceptedRole => Roles.Count > 0 ? Roles[0] : Federation.ServiceDefaults.Security.FederationRoles.Researcher;
+
+    /// <summary>The scopes of a token the route accepts.</summary>
+    public IReadOnlyList<string> AcceptedScopes => Scope is null ? [] : [Scope];
+
     public bool IsWrite => Method is "POST" or "PUT" or "PATCH" or "DELETE";
 
     public bool HasPathParameters => Template.Contains('{');
@@ -36,10 +43,11 @@ public sealed class RouteCatalogue(IReadOnlyList<Route> routes, JsonObject docum
             {
                 if (operationNode is not JsonObject operation || method == "parameters")
                     continue;
-                var scope = operation["security"]?.AsArray().Select(r => r!["oauth2"]?.AsArray().FirstOrDefault()?.GetValue<string>()).FirstOrDefault(s => s is not null);
+                var requirement = operation["security"]?.AsArray().Select(r => r!["oauth2"]).FirstOrDefault(r => r is not null)?.AsArray();
+                var scope = requirement?.FirstOrDefault()?.GetValue<string>();
                 var roles = operation["x-federation-roles"]?.AsArray().Select(r => r!.GetValue<string>()).ToList() ?? [];
                 var schema = operation["requestBody"]?["content"]?["application/json"]?["schema"] is JsonObject s ? Resolve(document, s) : null;
-                routes.Add(new Route(method.ToUpperInvariant(), path, scope, roles, schema));
+                routes.Add(new Route(method.ToUpperInvariant(), path, requirement is not null, scope, roles, schema));
             }
         }
         return new RouteCatalogue(routes, document);

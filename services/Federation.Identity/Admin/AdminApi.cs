@@ -26,6 +26,8 @@ public static class AdminApi
         api.MapPost("/accounts", CreateAccount).WithName("CreateAccount").WithSummary("Create a person's account; the generated password is shown once");
         api.MapPost("/clients", RegisterPartner).WithName("RegisterPartnerClient").WithSummary("Register a partner system (client credentials); the secret is shown once");
         api.MapPost("/nodes", EnrolNode).WithName("EnrolNodeClient").WithSummary("Register a node agent's client (client credentials); the secret is shown once");
+        app.MapGet("/api/identity/me", Me).WithTags("Identity").RequireCaller().WithName("WhoAmI")
+            .WithSummary("What the presented token says about its holder: subject, role, scopes, bindings");
         api.MapPost("/signing-keys/rotate", Rotate).WithName("RotateSigningKey").WithSummary("Sign new tokens with a fresh key; older keys keep verifying");
         return app;
     }
@@ -75,6 +77,14 @@ public static class AdminApi
 
     private static async Task<Ok<RotatedKey>> Rotate(KeyRing keys, CancellationToken cancellationToken) =>
         TypedResults.Ok(new RotatedKey(await keys.Rotate(cancellationToken)));
+
+    private static Ok<CallerView> Me(System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new CallerView(
+        user.FindFirst(FederationClaims.Subject)?.Value ?? "",
+        user.FindFirst(FederationClaims.Role)?.Value,
+        user.FindAll(FederationClaims.Scope).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList(),
+        [.. user.DataHolders()],
+        user.NodeOf(),
+        user.FindFirst(FederationClaims.ClientId)?.Value));
 
     private static ValidationProblem Invalid(Dictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, type: ProblemTypes.Validation, title: "The client is not valid");

@@ -62,3 +62,6 @@ public sealed record CreatedAccount(string Id, string UserName, string Role, IRe
 public sealed record CreatedClient(string ClientId, string ClientSecret, string Kind, string? Node, IReadOnlyList<string> Scopes);
 
 public sealed record RotatedKey(string KeyId);
+
+/// <summary>The caller as its token describes it.</summary>
+public sealed record CallerView(string Subject, string? Role, IReadOnlyList<string> Scopes, IReadOnlyList<string> DataHolders, string? Node, string? ClientId);

@@ -140,6 +140,10 @@ public static class FederationSecurity
                 policy.RequireClaim(FederationClaims.Role, roles);
         });
 
+    /// <summary>Any caller with a valid federation access token, whatever its scope and role (who-am-I style endpoints).</summary>
+    public static TBuilder RequireCaller<TBuilder>(this TBuilder endpoints) where TBuilder : IEndpointConventionBuilder =>
+        endpoints.WithMetadata(new RequiredScope(null, [])).RequireAuthorization(policy => policy.RequireAuthenticatedUser());
+
     /// <summary>A write endpoint: limited per caller.</summary>
     public static TBuilder LimitedAsWrite<TBuilder>(this TBuilder endpoints) where TBuilder : IEndpointConventionBuilder =>
         endpoints.RequireRateLimiting(WritePolicy);

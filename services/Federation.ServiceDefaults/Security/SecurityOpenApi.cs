@@ -5,8 +5,11 @@ using Microsoft.OpenApi;
 
 namespace Federation.ServiceDefaults.Security;
 
-/// <summary>What an endpoint demands of a token, as metadata: read by OpenAPI (and so by outside tools and the security suite).</summary>
-public sealed record RequiredScope(string Scope, IReadOnlyList<string> Roles);
+/// <summary>
+/// What an endpoint demands of a token, as metadata: read by OpenAPI (and so by outside tools and the
+/// security suite). A null scope and no roles mean any valid federation access token.
+/// </summary>
+public sealed record RequiredScope(string? Scope, IReadOnlyList<string> Roles);
 
 /// <summary>
 /// Publishes the security schemes in the OpenAPI document: OAuth 2 (authorization code + PKCE for
@@ -52,7 +55,7 @@ internal static class SecurityOpenApi
             operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement
             {
-                [new OpenApiSecuritySchemeReference(OAuth2, context.Document)] = [required.Scope],
+                [new OpenApiSecuritySchemeReference(OAuth2, context.Document)] = required.Scope is null ? [] : [required.Scope],
             });
             operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             operation.Extensions[RolesExtension] = new JsonNodeExtension(new JsonArray([.. required.Roles.Select(r => (JsonNode)r!)]));
