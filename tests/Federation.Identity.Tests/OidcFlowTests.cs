@@ -138,6 +138,30 @@ public sealed class OidcFlowTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task End_session_signs_the_person_out_so_the_next_authorization_asks_for_the_password_again()
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var browser = new HttpClient(handler) { BaseAddress = Server };
+        var form = await FormFields(browser, "/account/login");
+        form["username"] = "researcher";
+        form["password"] = demo.User("researcher").Password;
+        using (await browser.PostAsync("/account/login", new FormUrlEncodedContent(form))) { }
+        var authorize = $"/connect/authorize?client_id={demo.PortalClientId}&response_type=code&scope=openid&code_challenge=" +
+                        $"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&redirect_uri={Uri.EscapeDataString(demo.PortalRedirectUri)}";
+        using (var signedIn = await browser.GetAsync(authorize))
+        {
+            Assert.StartsWith(demo.PortalRedirectUri, signedIn.Headers.Location!.ToString());
+            Assert.Contains("code=", signedIn.Headers.Location!.Query);
+        }
+
+        using (var endSession = await browser.GetAsync("/connect/endsession"))
+            Assert.Equal(HttpStatusCode.Redirect, endSession.StatusCode);
+
+        using var again = await browser.GetAsync(authorize);
+        Assert.StartsWith("/account/login", again.Headers.Location!.PathAndQuery);
+    }
+
     private static async Task<Dictionary<string, string>> FormFields(HttpClient browser, string page)
     {
         var html = await browser.GetStringAsync(page);
