@@ -17,6 +17,7 @@ public sealed class KeysAndAdministrationTests
         var before = await host.AccessTokenOf("researcher");
         using var admin = await host.SignIn("admin");
 
+        await host.Stop();
         await host.Restart();
         Assert.Equal(HttpStatusCode.OK, await Me(host, before));
 
@@ -29,6 +30,8 @@ public sealed class KeysAndAdministrationTests
         Assert.Equal(HttpStatusCode.OK, await Me(host, before));
         Assert.Equal(HttpStatusCode.OK, await Me(host, after));
 
+        await host.Stop();
+        await host.Kill(); // no shutdown hooks: the keys must already be durable
         await host.Restart();
         Assert.Equal(HttpStatusCode.OK, await Me(host, before));
         Assert.Equal(HttpStatusCode.OK, await Me(host, after));

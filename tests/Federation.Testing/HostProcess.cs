@@ -160,6 +160,10 @@ public sealed partial class HostProcess : IAsyncDisposable
 
     private async Task Launch(bool waitReady)
     {
+        // A second process on the same port would fail to bind while the first one kept answering, and a
+        // "restart" test would pass without anything restarting.
+        if (process is { HasExited: false })
+            throw new InvalidOperationException("The host is still running: Kill() or Stop() it before Restart().");
         var start = new ProcessStartInfo("dotnet", [RepoPaths.HostDll, "--roles", Roles, "--urls", $"http://127.0.0.1:{Port}"])
         {
             RedirectStandardOutput = true,
