@@ -1,4 +1,7 @@
+using Federation.Consent.Api;
+using Federation.Consent.Data;
 using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
@@ -6,8 +9,8 @@ using Microsoft.Extensions.Hosting;
 namespace Federation.Consent;
 
 /// <summary>
-/// The consent role: data-use conditions (DUO) per dataset and subject consent withdrawals. The role name is reserved and composable today so that deployments and
-/// queue names are stable; its store, consumers and API arrive with issue 6.
+/// The consent role: versioned data-use conditions (DUO) per dataset, and the matcher that checks a
+/// research purpose against them. Subject consent withdrawals arrive with the node agent (issue 7).
 /// </summary>
 public sealed class ConsentModule : IFederationModule
 {
@@ -15,15 +18,11 @@ public sealed class ConsentModule : IFederationModule
 
     public string Role => Name;
 
-    public void AddServices(IHostApplicationBuilder builder)
-    {
-    }
+    public void AddServices(IHostApplicationBuilder builder) => builder.AddServiceDatabase<ConsentDbContext>(Name);
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder app)
-    {
-    }
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapConsentApi();
 }

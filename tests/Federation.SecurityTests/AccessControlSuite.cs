@@ -59,7 +59,7 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
             foreach (var c in cases.Where(c => (!c.OthersObject || route.HasPathParameters) && (!c.NeedsScopeOrRole || route.Scope is not null)))
             {
                 var token = await c.Token(route);
-                using var response = await Send(route, token, c.OthersObject ? federation.ResearchersRequest.ToString() : Guid.NewGuid().ToString());
+                using var response = await Send(route, token, c.OthersObject ? federation.OthersObjectFor(route) : Guid.NewGuid().ToString());
                 tried++;
                 var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
                 if (!c.Expected.Contains(response.StatusCode) || !problem)

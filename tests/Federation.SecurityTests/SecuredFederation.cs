@@ -4,6 +4,7 @@ using Federation.ServiceDefaults.Security;
 using Federation.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
 using Xunit;
 
 namespace Federation.SecurityTests;
@@ -25,6 +26,13 @@ public sealed class SecuredFederation : IAsyncLifetime
     /// <summary>An access request of the demo researcher: the object other callers must not reach.</summary>
     public Guid ResearchersRequest { get; private set; }
 
+    /// <summary>A dataset whose conditions the demo DAC member (hospital-a) set: other holders must not reach them.</summary>
+    public const string HoldersDataset = "ds-suite-owned";
+
+    /// <summary>The object of someone else that a route's path parameter should name in the "another user's object" case.</summary>
+    public string OthersObjectFor(Route route) =>
+        route.Template.StartsWith("/api/consent/datasets/", StringComparison.Ordinal) ? HoldersDataset : ResearchersRequest.ToString();
+
     public async Task InitializeAsync()
     {
         Federation = await InProcessFederation.Start("all", "--Federation:Security:WritesPerSecond=1000000");
@@ -32,6 +40,9 @@ public sealed class SecuredFederation : IAsyncLifetime
         var keys = Federation.Services.GetRequiredService<IIdentityKeySource>();
         Forge = new TokenForge(keys.Issuer, keys.VerificationKeys()[0]);
         ResearchersRequest = await (await As(FederationRoles.Researcher)).CreateDraft("The researcher's own", "ds-own");
+        using var set = await (await As(FederationRoles.DacMember)).PutAsJsonAsync($"/api/consent/datasets/{HoldersDataset}/conditions",
+            new { dataHolder = "hospital-a", permission = "DUO:0000042", modifiers = new[] { new { id = "DUO:0000019" } } });
+        set.EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()
@@ -68,13 +79,15 @@ public sealed class SecuredFederation : IAsyncLifetime
     };
 
     /// <summary>Everything a refused request must leave untouched: committed state changes, accounts, clients, keys.</summary>
-    public async Task<(long, int, int, int)> Fingerprint()
+    public async Task<(long, int, int, int, int)> Fingerprint()
     {
         var access = Federation.Services.GetRequiredService<IDbContextFactory<AccessDbContext>>();
         var identity = Federation.Services.GetRequiredService<IDbContextFactory<IdentityDbContext>>();
         await using var a = await access.CreateDbContextAsync();
         await using var i = await identity.CreateDbContextAsync();
+        await using var c = await Federation.Services.GetRequiredService<IDbContextFactory<Federation.Consent.Data.ConsentDbContext>>().CreateDbContextAsync();
         return (await a.AccessRequests.SumAsync(r => r.Version), await i.Accounts.CountAsync(),
-            await i.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().CountAsync(), await i.Keys.CountAsync());
+            await i.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().CountAsync(), await i.Keys.CountAsync(),
+            await c.Conditions.CountAsync());
     }
 }

@@ -36,9 +36,12 @@ public static class FederationClient
     }
 
     /// <summary>The audit trail of one aggregate, as the audit role serves it.</summary>
-    public static async Task<IReadOnlyList<JsonObject>> AuditTrailOf(this HttpClient audit, Guid aggregateId)
+    public static Task<IReadOnlyList<JsonObject>> AuditTrailOf(this HttpClient audit, Guid aggregateId) => audit.AuditTrailOf(aggregateId.ToString());
+
+    /// <summary>The audit trail of one aggregate (a request id, a dataset id …), as the audit role serves it.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> AuditTrailOf(this HttpClient audit, string aggregateId)
     {
-        var page = await audit.GetFromJsonAsync<JsonObject>($"/api/audit/events?aggregateId={aggregateId}&limit=1000");
+        var page = await audit.GetFromJsonAsync<JsonObject>($"/api/audit/events?aggregateId={Uri.EscapeDataString(aggregateId)}&limit=1000");
         return page!["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
     }
 

@@ -38,7 +38,7 @@ public static class FederationRoles
     /// <summary>The scopes each role may ask for: a token never carries a scope its holder's role does not allow.</summary>
     public static IReadOnlyList<string> ScopesOf(string role) => role switch
     {
-        Researcher => [FederationScopes.Access, FederationScopes.Discovery, FederationScopes.Compute, FederationScopes.Audit],
+        Researcher => [FederationScopes.Access, FederationScopes.Consent, FederationScopes.Discovery, FederationScopes.Compute, FederationScopes.Audit],
         DacMember => [FederationScopes.Access, FederationScopes.Consent, FederationScopes.Discovery, FederationScopes.Audit],
         NodeOperator => [FederationScopes.Node, FederationScopes.Discovery, FederationScopes.Audit],
         PlatformAdmin => [.. FederationScopes.All],
