@@ -1,6 +1,8 @@
 using Federation.Consent.Api;
+using Federation.Consent.Consumers;
 using Federation.Consent.Data;
 using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
@@ -10,7 +12,8 @@ namespace Federation.Consent;
 
 /// <summary>
 /// The consent role: versioned data-use conditions (DUO) per dataset, and the matcher that checks a
-/// research purpose against them. Subject consent withdrawals arrive with the node agent (issue 7).
+/// research purpose against them, on request (<c>/api/consent/evaluate</c>) and for every submitted access
+/// request (answered with <c>DataUseCheckCompleted</c>). Subject consent withdrawals arrive with the node agent.
 /// </summary>
 public sealed class ConsentModule : IFederationModule
 {
@@ -20,9 +23,8 @@ public sealed class ConsentModule : IFederationModule
 
     public void AddServices(IHostApplicationBuilder builder) => builder.AddServiceDatabase<ConsentDbContext>(Name);
 
-    public void AddConsumers(IBusRegistrationConfigurator bus)
-    {
-    }
+    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddInboxConsumer<AccessRequestSubmittedConsumer, ConsentDbContext>(Name);
 
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapConsentApi();
 }

@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using Federation.Host;
 using Federation.ServiceDefaults.Hosting;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Federation.Testing;
 
@@ -37,8 +40,27 @@ public sealed class InProcessFederation : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
+    /// <summary>
+    /// Creates a person's account through the identity admin API (as the demo admin) and signs them in.
+    /// Returns the client and the account's subject (the <c>sub</c> of their tokens).
+    /// </summary>
+    public async Task<(HttpClient Client, string Subject)> SignInNewAccount(string userName, string role, params string[] dataHolders)
+    {
+        using var admin = await SignIn("admin");
+        using var response = await admin.PostAsJsonAsync("/api/identity/accounts", new { userName, role, dataHolders });
+        response.EnsureSuccessStatusCode();
+        var created = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var demo = await DemoCredentials.WaitFor(DataDirectory);
+        var user = new DemoUser(userName, created["password"]!.GetValue<string>(), role, created["id"]!.GetValue<string>());
+        var tokens = await Oidc.SignInWithPkce(Client.BaseAddress!, demo with { Users = [.. demo.Users, user] }, userName);
+        return (Oidc.Bearer(Client.BaseAddress!, tokens.AccessToken), user.Id);
+    }
+
     /// <param name="roles">The roles under test; the identity role is always added (it issues the tokens every API asks for).</param>
-    public static async Task<InProcessFederation> Start(string roles = "all", params string[] settings)
+    public static Task<InProcessFederation> Start(string roles = "all", params string[] settings) => Start(roles, _ => { }, settings);
+
+    /// <param name="services">Changes to the composed services before the host is built (e.g. a clock the test drives).</param>
+    public static async Task<InProcessFederation> Start(string roles, Action<IServiceCollection> services, params string[] settings)
     {
         if (roles != "all" && !roles.Split(',').Contains("identity"))
             roles += ",identity";
@@ -50,6 +72,7 @@ public sealed class InProcessFederation : IAsyncDisposable
         var builder = FederationHost.CreateBuilder(args);
         var modules = builder.AddFederationDefaults(RoleCatalog.All);
         builder.AddModules(modules);
+        services(builder.Services);
         var app = builder.Build();
         app.MapModules(modules);
         await app.StartAsync();

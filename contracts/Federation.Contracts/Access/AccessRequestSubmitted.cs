@@ -12,4 +12,10 @@ public sealed record AccessRequestSubmitted : FederationEvent
     public required IReadOnlyList<string> DatasetIds { get; init; }
     public string? Purpose { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
+
+    /// <summary>True when a request returned for changes was submitted again (a new review round).</summary>
+    public bool Resubmission { get; init; }
+
+    /// <summary>The whole request, including the structured purpose the consent role checks.</summary>
+    public AccessRequestSnapshot? Request { get; init; }
 }

@@ -50,6 +50,8 @@ internal sealed class FederationExceptionHandler(IProblemDetailsService problems
             (bad.StatusCode, ProblemTypes.MalformedRequest, "Malformed request", Describe(bad)),
         InvalidTransitionException transition =>
             (409, ProblemTypes.InvalidTransition, "Transition not allowed", transition.Message),
+        ConflictException conflict =>
+            (409, ProblemTypes.Conflict, conflict.Title, conflict.Message),
         DbUpdateConcurrencyException =>
             (409, ProblemTypes.ConcurrentChange, "Concurrent change", "The resource was changed by someone else meanwhile; read it again and retry."),
         TimeoutException or DbException { IsTransient: true } or OperationCanceledException when !IsClientAbort(exception) =>

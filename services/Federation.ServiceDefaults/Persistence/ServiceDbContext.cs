@@ -20,7 +20,9 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     {
         if (evt.EventId == Guid.Empty || string.IsNullOrEmpty(evt.AggregateId))
             throw new InvalidOperationException($"{evt.GetType().Name} has no envelope: stamp it with EventStamp.Stamp before publishing.");
-        Add(OutboxRows.For(evt, evt.EventId, destination: null, evt.OccurredAt.UtcDateTime, evt.AggregateId, evt.CorrelationId, headers: null));
+        // Due now by the relay's clock, not at OccurredAt: an event dated by another clock (a skewed host, a
+        // role's own review clock) must not wait in the outbox until the relay's clock catches up with it.
+        Add(OutboxRows.For(evt, evt.EventId, destination: null, DateTime.UtcNow, evt.AggregateId, evt.CorrelationId, headers: null));
     }
 
     /// <summary>
