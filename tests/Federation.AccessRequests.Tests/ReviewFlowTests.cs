@@ -22,17 +22,20 @@ public sealed class ReviewFlowTests(Infrastructure infrastructure) : IClassFixtu
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
     private InProcessFederation federation = null!;
     private HttpClient researcher = null!;
+    private Dictionary<string, string> settings = null!;
 
     public async Task InitializeAsync()
     {
-        var settings = await infrastructure.SettingsFor(nameof(ReviewFlowTests), "access", "consent", "identity", "audit");
+        settings = await infrastructure.SettingsFor(nameof(ReviewFlowTests), "access", "consent", "identity", "audit");
         settings["Federation__Identity__SeedDemo"] = "true";
         settings["Federation__Security__WritesPerSecond"] = "1000000";
-        federation = await InProcessFederation.Start("access,consent,audit",
-            services => services.AddKeyedSingleton<TimeProvider>(AccessRequestsModule.ClockKey, clock),
-            [.. settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}")]);
+        federation = await StartWithClock("access,consent,audit", settings, clock);
         researcher = await federation.SignIn("researcher");
     }
+
+    private static Task<InProcessFederation> StartWithClock(string roles, Dictionary<string, string> settings, TimeProvider reviewClock) =>
+        InProcessFederation.Start(roles, services => services.AddKeyedSingleton(AccessRequestsModule.ClockKey, reviewClock),
+            [.. settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}")]);
 
     public async Task DisposeAsync()
     {
@@ -123,6 +126,87 @@ public sealed class ReviewFlowTests(Infrastructure infrastructure) : IClassFixtu
         Assert.Equal(1, requestTrail.Count(e => TypeOf(e) == "AccessReviewReminderSent"));
         Assert.Equal(1, requestTrail.Count(e => TypeOf(e) == "AccessReviewEscalated"));
         Assert.Empty((await researcher.GetFromJsonAsync<JsonObject>("/api/entitlements/passport"))!["ga4gh_passport_v1"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Deadlines_live_in_the_database_so_a_replica_started_later_fires_them_and_racing_replicas_fire_each_once()
+    {
+        var (dac, _) = await federation.SignInNewAccount("dac.race", "dac-member", "hospital-d");
+        await SetConditions(dac, "ds-colon-ct", "hospital-d", "DUO:0000042");
+        using (await dac.PutAsJsonAsync("/api/access-review/policies/hospital-d", new { rule = "single", remindAfterDays = 2, escalateAfterDays = 4 })) { }
+        var id = await Draft("Colon polyps", "ds-colon-ct");
+        await researcher.Submit(id);
+        await Eventually.Until(() => Read(researcher, id), r => r["datasets"]![0]!["consentCheck"] is not null, Deadline, "the consent check");
+
+        // A second access replica on the same database and broker, started after the deadlines were written:
+        // it knows them only from the database. Its own clock runs ahead; the first replica's stands still.
+        var replicaClock = new FakeTimeProvider(clock.GetUtcNow());
+        var replicaSettings = new Dictionary<string, string>(settings)
+        {
+            ["ConnectionStrings__identity"] = infrastructure.Postgres.ForDatabase($"identity_replica_{Guid.NewGuid():N}"),
+        };
+        await using var replica = await StartWithClock("access", replicaSettings, replicaClock);
+        using var auditor = await federation.SignIn("auditor");
+        replicaClock.Advance(TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+        await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Any(e => TypeOf(e) == "AccessReviewReminderSent"), Deadline, "the replica to send the reminder");
+
+        // Now both clocks pass the reminder (already sent) and the escalation (due for both at once): each fires once.
+        clock.Advance(TimeSpan.FromDays(4) + TimeSpan.FromMinutes(1));
+        replicaClock.Advance(TimeSpan.FromDays(2));
+        var trail = await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Any(e => TypeOf(e) == "AccessReviewEscalated"), Deadline, "the escalation");
+        using var comment = await researcher.PostAsJsonAsync($"/api/access-requests/{id}/comments", new { text = "Any news?" });
+        Assert.Equal(HttpStatusCode.OK, comment.StatusCode);
+        // The comment is the request's latest change: once it is in the trail, every earlier event of the request is too (per-aggregate order).
+        trail = await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Any(e => TypeOf(e) == "AccessCommentAdded"), Deadline, "the comment");
+        Assert.Equal(1, trail.Count(e => TypeOf(e) == "AccessReviewReminderSent"));
+        Assert.Equal(1, trail.Count(e => TypeOf(e) == "AccessReviewEscalated"));
+        var versions = trail.Where(IsAccess).Select(e => e["aggregateVersion"]!.GetValue<long>()).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
+    }
+
+    [Fact]
+    public async Task Returned_for_changes_edited_resubmitted_then_approved_with_conditions_the_applicant_accepts()
+    {
+        var (dac, dacId) = await federation.SignInNewAccount("dac.e1", "dac-member", "hospital-e");
+        await SetConditions(dac, "ds-breast-mg", "hospital-e", "DUO:0000006");
+        var id = await Draft("Breast density", "ds-breast-mg");
+        await researcher.Submit(id);
+        await Eventually.Until(() => Read(researcher, id), r => r["datasets"]![0]!["consentCheck"] is not null, Deadline, "the consent check");
+
+        using (var returned = await dac.PostAsJsonAsync($"/api/access-requests/{id}/return", new { text = "Name the mammography vendors you need" }))
+            Assert.Equal("returned", (await returned.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
+        using (var vote = await Vote(dac, id, "ds-breast-mg", "approve"))
+            Assert.Equal(HttpStatusCode.Conflict, vote.StatusCode); // nothing to vote on while it is with the applicant
+        using (var edited = await researcher.PutAsJsonAsync($"/api/access-requests/{id}", new
+               {
+                   title = "Breast density (Hologic and Siemens)",
+                   datasetIds = new[] { "ds-breast-mg" },
+                   purposeTerms = new { purposes = new[] { "DUO:0000037" }, diseaseCodes = new[] { "MONDO:0007254" } },
+               }))
+            Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var resubmitted = await researcher.Submit(id);
+        Assert.Equal((2, "submitted"), (resubmitted["round"]!.GetValue<int>(), resubmitted["state"]!.GetValue<string>()));
+        await Eventually.Until(() => Read(researcher, id), r => r["datasets"]![0]!["consentCheck"] is not null, Deadline, "the second round's consent check");
+
+        using (await dac.PostAsJsonAsync($"/api/access-requests/{id}/datasets/ds-breast-mg/votes",
+                   new { decision = "approve", conditions = "Acknowledge hospital E; no re-identification attempts" })) { }
+        var reviewerView = await Read(dac, id);
+        Assert.Equal(dacId, reviewerView["datasets"]![0]!["votes"]![0]!["member"]!.GetValue<string>());
+        Assert.Equal("conditionsProposed", (await Read(researcher, id))["datasets"]![0]!["state"]!.GetValue<string>());
+        Assert.Empty((await researcher.GetFromJsonAsync<JsonObject>("/api/entitlements"))!["items"]!.AsArray());
+
+        using var accepted = await researcher.PostAsync($"/api/access-requests/{id}/datasets/ds-breast-mg/accept-conditions", null);
+        var approved = (await accepted.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(("approved", "madeAvailable"), (approved["state"]!.GetValue<string>(), approved["datasets"]![0]!["state"]!.GetValue<string>()));
+        var entitlement = (await researcher.GetFromJsonAsync<JsonObject>("/api/entitlements"))!["items"]![0]!;
+        Assert.Equal("Acknowledge hospital E; no re-identification attempts", entitlement["conditions"]!.GetValue<string>());
+        Assert.Equal(["Name the mammography vendors you need"], approved["comments"]!.AsArray().Select(c => c!["text"]!.GetValue<string>()));
+
+        using var withdraw = await researcher.PostAsync($"/api/access-requests/{id}/withdraw", null);
+        Assert.Equal(HttpStatusCode.Conflict, withdraw.StatusCode);
+        using var conclude = await researcher.PostAsync($"/api/access-requests/{id}/conclude", null);
+        Assert.Equal("concluded", (await conclude.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
+        Assert.Equal("revoked", (await researcher.GetFromJsonAsync<JsonObject>("/api/entitlements"))!["items"]![0]!["state"]!.GetValue<string>());
     }
 
     private async Task<Guid> Draft(string title, params string[] datasets)

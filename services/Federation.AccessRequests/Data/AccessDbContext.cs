@@ -78,6 +78,9 @@ public sealed class AccessDbContext(DbContextOptions<AccessDbContext> options) :
         {
             e.ToTable("review_comments");
             e.HasKey(c => c.Id);
+            // Ids are set by the domain: without this EF takes a new comment added through the request's
+            // collection for an existing row (a generated key already set) and updates nothing.
+            e.Property(c => c.Id).ValueGeneratedNever();
             e.Property(c => c.Author).HasMaxLength(AccessRequestLimits.SubjectLength);
             e.Property(c => c.Text).HasMaxLength(AccessRequestLimits.CommentLength);
         });
