@@ -4,6 +4,7 @@ using Federation.Compute;
 using Federation.Consent;
 using Federation.Discovery;
 using Federation.Identity;
+using Federation.NodeAgent;
 using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Host;
@@ -19,5 +20,6 @@ public static class RoleCatalog
         new DiscoveryModule(),
         new ComputeModule(),
         new AuditModule(),
+        new NodeAgentModule(),
     ];
 }

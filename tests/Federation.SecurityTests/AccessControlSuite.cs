@@ -14,7 +14,8 @@ namespace Federation.SecurityTests;
 /// </summary>
 public sealed class AccessControlSuite(SecuredFederation federation, ITestOutputHelper output) : IClassFixture<SecuredFederation>
 {
-    private sealed record Case(string Name, Func<Route, Task<string?>> Token, HttpStatusCode[] Expected, bool OthersObject = false, bool NeedsScopeOrRole = false);
+    private sealed record Case(string Name, Func<Route, Task<string?>> Token, HttpStatusCode[] Expected, bool OthersObject = false, bool NeedsScopeOrRole = false,
+        Func<Route, bool>? AppliesTo = null);
 
     [Fact]
     public void Every_published_operation_demands_a_scope_and_names_its_roles()
@@ -47,7 +48,8 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
             new("an ID token (typ JWT), not an access token", r => Forged(r, type: "JWT"), [HttpStatusCode.Unauthorized]),
             new("missing scope", r => Task.FromResult<string?>(forge.Mint(r.AcceptedRole, FederationScopes.All.Where(s => s != r.Scope))), [HttpStatusCode.Forbidden], NeedsScopeOrRole: true),
             new("wrong role", r => Task.FromResult<string?>(forge.Mint(WrongRole(r), FederationScopes.All)), [HttpStatusCode.Forbidden], NeedsScopeOrRole: true),
-            new("real sign-in, wrong role", async r => Bearer(await federation.As(WrongPerson(r))), [HttpStatusCode.Forbidden], NeedsScopeOrRole: true),
+            new("real sign-in, wrong role", async r => Bearer(await federation.As(WrongPerson(r)!)), [HttpStatusCode.Forbidden], NeedsScopeOrRole: true,
+                AppliesTo: r => WrongPerson(r) is not null), // a route every person may call (the catalogue) has no wrong person
             new("another user's object", r => Forged(r, subject: "someone-else"), [HttpStatusCode.NotFound, HttpStatusCode.Forbidden], OthersObject: true),
         ];
 
@@ -56,7 +58,8 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
         foreach (var route in federation.Routes.All)
         {
             var tried = 0;
-            foreach (var c in cases.Where(c => (!c.OthersObject || route.HasPathParameters) && (!c.NeedsScopeOrRole || route.Scope is not null)))
+            foreach (var c in cases.Where(c => (!c.OthersObject || route.HasPathParameters) && (!c.NeedsScopeOrRole || route.Scope is not null)
+                                               && c.AppliesTo?.Invoke(route) != false))
             {
                 var token = await c.Token(route);
                 using var response = await Send(route, token, c.OthersObject ? federation.OthersObjectFor(route) : Guid.NewGuid().ToString());
@@ -91,7 +94,7 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
     private static string WrongRole(Route route) =>
         new[] { FederationRoles.Partner, FederationRoles.NodeAgent, FederationRoles.Researcher, FederationRoles.Auditor }.First(r => !route.Roles.Contains(r));
 
-    private static string WrongPerson(Route route) => FederationRoles.People.First(r => !route.Roles.Contains(r) && r != FederationRoles.PlatformAdmin);
+    private static string? WrongPerson(Route route) => FederationRoles.People.FirstOrDefault(r => !route.Roles.Contains(r) && r != FederationRoles.PlatformAdmin);
 
     private static string Bearer(HttpClient client) => client.DefaultRequestHeaders.Authorization!.Parameter!;
 

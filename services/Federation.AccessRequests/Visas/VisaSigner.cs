@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using Federation.AccessRequests.Data;
 using Federation.AccessRequests.Entitlements;
@@ -18,33 +17,51 @@ namespace Federation.AccessRequests.Visas;
 public sealed class VisaSigner(
     IDbContextFactory<AccessDbContext> factory, ServiceDatabase<AccessDbContext> database, TimeProvider clock, ILogger<VisaSigner> log) : IHostedService
 {
+    private const string FirstKeyId = "visa-1";
     private volatile IReadOnlyList<RsaSecurityKey>? keys;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // In the background: start-up must not wait for a database that may come later (readiness says so meanwhile).
+        // Load now if the schema is there, so that the first request finds the keys; otherwise keep trying in
+        // the background: start-up must not wait for a database that may come later (readiness says so meanwhile).
+        if (database.IsSchemaReady && await TryLoad())
+            return;
         _ = Task.Run(async () =>
         {
             var delay = TimeSpan.FromMilliseconds(250);
-            while (keys is null && !cancellationToken.IsCancellationRequested)
+            while (keys is null && !stopping.IsCancellationRequested)
             {
-                try
-                {
-                    await database.WhenSchemaReady(CancellationToken.None);
-                    await Load();
-                }
-                catch (Exception ex) when (ex is DbException or DbUpdateException or TimeoutException or InvalidOperationException)
-                {
-                    log.LogWarning("Visa keys not loaded yet: {Error}", ex.Message);
-                    await Task.Delay(delay, CancellationToken.None);
-                    delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-                }
+                await database.WhenSchemaReady(stopping.Token);
+                if (await TryLoad())
+                    return;
+                await Task.Delay(delay, stopping.Token);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }
         }, CancellationToken.None);
-        return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private readonly CancellationTokenSource stopping = new();
+
+    private async Task<bool> TryLoad()
+    {
+        try
+        {
+            await Load();
+            return true;
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            // Any failure (database not there yet, a damaged key) is logged and retried, never silently ends the loop.
+            log.LogWarning("Visa keys not loaded yet: {Error}", ex.Message);
+            return false;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        stopping.Cancel();
+        return Task.CompletedTask;
+    }
 
     public string Sign(Entitlement entitlement, string issuer, string keysUrl, DateTimeOffset now) =>
         VisaFormat.Sign(entitlement, Current()[0], issuer, keysUrl, now);
@@ -62,7 +79,8 @@ public sealed class VisaSigner(
             using var rsa = RSA.Create(2048);
             db.VisaKeys.Add(new VisaKey
             {
-                Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+                // A fixed id for the first key: replicas starting together collide on it and all use the one that won.
+                Id = FirstKeyId,
                 PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(),
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
             });
@@ -72,7 +90,7 @@ public sealed class VisaSigner(
             }
             catch (DbUpdateException)
             {
-                // Another replica created its key at the same moment: use whatever is stored now.
+                // Another replica created the first key at the same moment: use the stored one.
             }
         }
         var stored = await db.VisaKeys.AsNoTracking().ToListAsync();

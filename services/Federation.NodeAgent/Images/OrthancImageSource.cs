@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Federation.NodeAgent.Images;
+
+/// <summary>Orthanc's REST API (1.10+): <c>/changes</c>, <c>/instances</c>, <c>/instances/{id}/simplified-tags</c>.</summary>
+public sealed class OrthancImageSource(HttpClient http) : IImageSource
+{
+    private const int PageSize = 500;
+
+    public async Task<ChangePage> ChangesSince(long since, CancellationToken cancellationToken)
+    {
+        var page = (await http.GetFromJsonAsync<JsonObject>($"/changes?since={since}&limit={PageSize}", cancellationToken))!;
+        var changes = page["Changes"]!.AsArray().Select(c => new ImageChange(
+            c!["Seq"]!.GetValue<long>(), c["ChangeType"]!.GetValue<string>(), c["ResourceType"]!.GetValue<string>(), c["ID"]!.GetValue<string>())).ToList();
+        return new ChangePage(changes, page["Last"]!.GetValue<long>(), page["Done"]!.GetValue<bool>());
+    }
+
+    public async Task<ImageRecord?> Describe(string instanceId, CancellationToken cancellationToken)
+    {
+        using var tagsResponse = await http.GetAsync($"/instances/{instanceId}/simplified-tags", cancellationToken);
+        using var instanceResponse = await http.GetAsync($"/instances/{instanceId}", cancellationToken);
+        if (tagsResponse.StatusCode == HttpStatusCode.NotFound || instanceResponse.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        tagsResponse.EnsureSuccessStatusCode();
+        instanceResponse.EnsureSuccessStatusCode();
+        var tags = (await tagsResponse.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!;
+        var instance = (await instanceResponse.Content.ReadFromJsonAsync<JsonObject>(cancellationToken))!;
+        string Tag(string name) => tags[name]?.GetValue<string>()?.Trim() ?? "";
+        return new ImageRecord(
+            instanceId,
+            Tag("ClinicalTrialProtocolID") is { Length: > 0 } collection ? collection : null,
+            Tag("PatientID"),
+            Tag("StudyInstanceUID"),
+            Tag("SeriesInstanceUID"),
+            Tag("Modality").ToUpperInvariant(),
+            Tag("BodyPartExamined").ToUpperInvariant(),
+            Tag("PatientSex") is "M" or "F" ? Tag("PatientSex") : "O",
+            Year(Tag("PatientBirthDate")),
+            Year(Tag("StudyDate")),
+            instance["FileSize"]?.GetValue<long>() ?? 0);
+    }
+
+    public async Task<IReadOnlyList<string>> AllInstanceIds(CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<List<string>>("/instances", cancellationToken))!;
+
+    public async Task<long> InstanceCount(CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<JsonObject>("/statistics", cancellationToken))!["CountInstances"]!.GetValue<long>();
+
+    // DICOM dates are yyyyMMdd; only the year is kept (enough for age bands, less identifying).
+    private static int? Year(string dicomDate) =>
+        dicomDate.Length >= 4 && int.TryParse(dicomDate[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var year) ? year : null;
+}

@@ -1,0 +1,89 @@
+using Federation.NodeAgent.Data;
+using Federation.NodeAgent.Images;
+using Federation.NodeAgent.Indexing;
+using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Persistence;
+using MassTransit;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Federation.NodeAgent;
+
+/// <summary>
+/// The node agent role: beside a hospital's PACS (Orthanc), it indexes the images into its own database
+/// and publishes the datasets' descriptions. It serves nothing inbound; it only dials out (the bus).
+/// Unconfigured (no <c>Federation:NodeAgent:Node</c>), it runs the embedded demo node on a synthetic cohort.
+/// </summary>
+public sealed class NodeAgentModule : IFederationModule
+{
+    public const string Name = "node-agent";
+
+    public string Role => Name;
+
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<NodeAgentDbContext>(Name);
+        var settings = builder.Configuration.GetSection(NodeAgentOptions.Section).Get<NodeAgentOptions>() ?? new NodeAgentOptions();
+        Validate(settings);
+        if (settings.IsDemo)
+            settings = Demo.Node();
+        builder.Services.AddSingleton(Options.Create(settings));
+        if (settings.OrthancUrl is { } orthanc)
+            builder.Services.AddHttpClient<IImageSource, OrthancImageSource>(http =>
+            {
+                http.BaseAddress = orthanc;
+                http.Timeout = TimeSpan.FromSeconds(30);
+            });
+        else
+            builder.Services.AddSingleton<IImageSource>(Demo.Cohort(settings.NodeName));
+        builder.Services.AddHostedService<Indexer>();
+    }
+
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+    }
+
+    private static void Validate(NodeAgentOptions settings)
+    {
+        if (settings.IsDemo)
+            return;
+        var problems = new List<string>();
+        if (settings.Datasets.Count == 0)
+            problems.Add("at least one dataset (Federation:NodeAgent:Datasets:0:Id, :Collection, :Title)");
+        foreach (var dataset in settings.Datasets.Where(d => string.IsNullOrWhiteSpace(d.Id) || string.IsNullOrWhiteSpace(d.Collection) || string.IsNullOrWhiteSpace(d.Title)))
+            problems.Add($"dataset '{dataset.Id}' needs an Id, a Collection and a Title");
+        if (settings.Datasets.Select(d => d.Id).Distinct().Count() != settings.Datasets.Count)
+            problems.Add("dataset ids must be unique");
+        if (settings.SmallCellThreshold < 1)
+            problems.Add("SmallCellThreshold must be at least 1");
+        if (problems.Count > 0)
+            throw new StartupConfigurationException($"The node agent of node '{settings.Node}' is not configured: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>The embedded demo node: two collections of a synthetic cohort, no Orthanc needed.</summary>
+    private static class Demo
+    {
+        public static NodeAgentOptions Node() => new()
+        {
+            Node = null,
+            DataHolder = "demo-hospital",
+            Country = "DE",
+            Institution = "Demo University Hospital",
+            Datasets =
+            [
+                new DatasetSettings { Id = "demo-lung-ct", Collection = "LUNG-CT", Title = "Lung CT screening (synthetic)", CancerType = "C34", CancerTypeLabel = "Bronchus and lung" },
+                new DatasetSettings { Id = "demo-breast-mg", Collection = "BREAST-MG", Title = "Breast mammography (synthetic)", CancerType = "C50", CancerTypeLabel = "Breast" },
+            ],
+        };
+
+        public static SyntheticImageSource Cohort(string node) =>
+            SyntheticImageSource.Cohort(node, seed: 7, ("LUNG-CT", "CT", "CHEST", 40), ("BREAST-MG", "MG", "BREAST", 30));
+    }
+}

@@ -1,0 +1,49 @@
+namespace Federation.NodeAgent;
+
+/// <summary>A node agent's settings (<c>Federation:NodeAgent</c>): which node it is, where its PACS is, and its datasets.</summary>
+public sealed class NodeAgentOptions
+{
+    public const string Section = "Federation:NodeAgent";
+
+    /// <summary>The node's name (its enrolment); unset means the embedded demo node on a synthetic cohort.</summary>
+    public string? Node { get; set; }
+
+    public string DataHolder { get; set; } = "demo-hospital";
+    public string? Country { get; set; }
+    public string? Institution { get; set; }
+
+    /// <summary>The hospital's Orthanc REST API (e.g. http://127.0.0.1:8042); unset: the built-in synthetic cohort.</summary>
+    public Uri? OrthancUrl { get; set; }
+
+    /// <summary>How often to look for new changes when Orthanc had none.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Distribution buckets with fewer subjects than this carry no count.</summary>
+    public int SmallCellThreshold { get; set; } = 5;
+
+    public List<DatasetSettings> Datasets { get; set; } = [];
+
+    public bool IsDemo => Node is null;
+
+    public string NodeName => Node ?? "node-demo";
+}
+
+/// <summary>
+/// One dataset this node publishes: the images whose <c>ClinicalTrialProtocolID</c> equals
+/// <see cref="Collection"/> (how the hospital groups a research collection in its PACS).
+/// </summary>
+public sealed class DatasetSettings
+{
+    public string Id { get; set; } = "";
+    public string Collection { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string? Description { get; set; }
+
+    /// <summary>An ICD-O-3 topography code (e.g. C34 lung) and its label.</summary>
+    public string? CancerType { get; set; }
+
+    public string? CancerTypeLabel { get; set; }
+
+    /// <summary>controlled (access request needed), registered or open.</summary>
+    public string AccessModel { get; set; } = "controlled";
+}
