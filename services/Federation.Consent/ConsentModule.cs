@@ -13,7 +13,7 @@ namespace Federation.Consent;
 /// <summary>
 /// The consent role: versioned data-use conditions (DUO) per dataset, and the matcher that checks a
 /// research purpose against them, on request (<c>/api/consent/evaluate</c>) and for every submitted access
-/// request (answered with <c>DataUseCheckCompleted</c>). Subject consent withdrawals arrive with the node agent.
+/// request (answered with <c>DataUseCheckCompleted</c>); and subjects' consent withdrawals, sent to the node that holds the dataset.
 /// </summary>
 public sealed class ConsentModule : IFederationModule
 {
@@ -23,8 +23,16 @@ public sealed class ConsentModule : IFederationModule
 
     public void AddServices(IHostApplicationBuilder builder) => builder.AddServiceDatabase<ConsentDbContext>(Name);
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
         bus.AddInboxConsumer<AccessRequestSubmittedConsumer, ConsentDbContext>(Name);
+        bus.AddInboxConsumer<DatasetPublishedLocationConsumer, ConsentDbContext>(Name, "dataset-locations");
+        bus.AddInboxConsumer<DatasetUpdatedLocationConsumer, ConsentDbContext>(Name, "dataset-locations");
+    }
 
-    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapConsentApi();
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapConsentApi();
+        app.MapWithdrawalsApi();
+    }
 }

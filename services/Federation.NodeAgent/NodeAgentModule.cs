@@ -2,6 +2,7 @@ using Federation.NodeAgent.Data;
 using Federation.NodeAgent.Images;
 using Federation.NodeAgent.Indexing;
 using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
@@ -23,6 +24,9 @@ public sealed class NodeAgentModule : IFederationModule
 
     public string Role => Name;
 
+    // Set by AddServices, read by AddConsumers (the host calls them in that order): the node's own queue name.
+    private string node = "node-demo";
+
     public void AddServices(IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<NodeAgentDbContext>(Name);
@@ -31,6 +35,7 @@ public sealed class NodeAgentModule : IFederationModule
         if (settings.IsDemo)
             settings = Demo.Node();
         builder.Services.AddSingleton(Options.Create(settings));
+        node = settings.NodeName;
         if (settings.OrthancUrl is { } orthanc)
             builder.Services.AddHttpClient<IImageSource, OrthancImageSource>(http =>
             {
@@ -42,9 +47,9 @@ public sealed class NodeAgentModule : IFederationModule
         builder.Services.AddHostedService<Indexer>();
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus)
-    {
-    }
+    // Each node its own queue (node-agent-<node>-consent-withdrawn): nodes never compete for one another's messages.
+    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+        bus.AddInboxConsumer<ConsentWithdrawnConsumer, NodeAgentDbContext>(Name, $"{node}-consent-withdrawn");
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {

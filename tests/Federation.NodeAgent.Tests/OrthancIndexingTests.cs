@@ -8,23 +8,23 @@ namespace Federation.NodeAgent.Tests;
 /// <summary>
 /// Two hospitals, each with its own real Orthanc and its own node agent (its own process-like host and
 /// database), publishing to one catalogue over a real RabbitMQ: images present before the agent started,
-/// images arriving later, and a patient deleted in the PACS all show in the catalogue's counts.
+/// images arriving later, a patient deleted in the PACS, and a subject's consent withdrawal all show in the catalogue's counts.
 /// </summary>
 public sealed class OrthancIndexingTests(Infrastructure infrastructure) : IClassFixture<Infrastructure>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Node_agents_index_their_orthanc_and_keep_the_catalogue_current_as_images_arrive_and_are_deleted()
+    public async Task Node_agents_index_their_orthanc_and_keep_the_catalogue_current_as_images_arrive_are_deleted_and_consent_is_withdrawn()
     {
         await using var orthancA = await OrthancServer.Start("hospital-a");
         await using var orthancB = await OrthancServer.Start("hospital-b");
         await orthancA.AddCohort(OrthancServer.Cohort("A-", patients: 6, 1, 2, 2, "CT", "CHEST", "LUNG", seed: 1));
         await orthancB.AddCohort(OrthancServer.Cohort("B-", patients: 3, 1, 1, 3, "MR", "BRAIN", "GLIO", seed: 2));
 
-        var central = await infrastructure.SettingsFor("nodes_central", "discovery", "audit", "identity", "node-agent");
+        var central = await infrastructure.SettingsFor("nodes_central", "discovery", "audit", "consent", "identity", "node-agent");
         central["Federation__Identity__SeedDemo"] = "true";
-        await using var hostA = await InProcessFederation.Start("discovery,audit,node-agent",
+        await using var hostA = await InProcessFederation.Start("discovery,audit,consent,node-agent",
             [.. Args(central), .. NodeArgs("node-a", "hospital-a", orthancA.Url, "a-lung", "LUNG", "Lung CT, hospital A")]);
         var nodeB = new Dictionary<string, string>(central)
         {
@@ -51,12 +51,29 @@ public sealed class OrthancIndexingTests(Infrastructure infrastructure) : IClass
         lung = await Dataset(researcher, "a-lung", d => d["instances"]!.GetValue<long>() == 20);
         Assert.Equal((4, 5), (glioma["subjects"]!.GetValue<int>(), lung["subjects"]!.GetValue<int>()));
 
+        // A subject withdraws consent: recorded by node A's operator, the subject leaves the dataset's counts.
+        var (operatorA, _) = await hostA.SignInNewOperator("op.a", "node-a");
+        var (operatorB, _) = await hostA.SignInNewOperator("op.b", "node-b");
+        using (var withdrawn = await operatorA.PostAsJsonAsync("/api/consent/datasets/a-lung/withdrawals", new { subjectId = "A-0003", reason = "Letter of 3 Nov" }))
+            Assert.Equal(System.Net.HttpStatusCode.Created, withdrawn.StatusCode);
+        using (var again = await operatorA.PostAsJsonAsync("/api/consent/datasets/a-lung/withdrawals", new { subjectId = "A-0003" }))
+            Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode); // never twice
+        using (var notTheirs = await operatorB.PostAsJsonAsync("/api/consent/datasets/a-lung/withdrawals", new { subjectId = "A-0004" }))
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, notTheirs.StatusCode);
+        lung = await Dataset(researcher, "a-lung", d => d["instances"]!.GetValue<long>() == 16);
+        Assert.Equal(4, lung["subjects"]!.GetValue<int>());
+        using var auditor = await hostA.SignIn("auditor");
+        var withdrawals = (await auditor.GetFromJsonAsync<JsonObject>("/api/consent/datasets/a-lung/withdrawals"))!["items"]!.AsArray();
+        Assert.Equal(("A-0003", 1), (withdrawals.Single()!["subjectId"]!.GetValue<string>(), withdrawals.Single()!["sequence"]!.GetValue<int>()));
+        using (var researcherRead = await researcher.GetAsync("/api/consent/datasets/a-lung/withdrawals"))
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, researcherRead.StatusCode);
+
         var page = (await researcher.GetFromJsonAsync<JsonObject>("/api/datasets?modality=MR"))!;
         Assert.Equal(["b-glioma"], page["items"]!.AsArray().Select(i => i!["dataset"]!["datasetId"]!.GetValue<string>()));
-        using var auditor = await hostA.SignIn("auditor");
-        var trail = await Eventually.Until(() => auditor.AuditTrailOf("a-lung"), t => t.Count >= 2, Deadline, "a-lung's events in the audit trail");
-        Assert.Equal(["DatasetPublished", "DatasetUpdated"], trail.OrderBy(e => e["aggregateVersion"]!.GetValue<long>())
-            .Select(e => e["eventType"]!.GetValue<string>().Split(':')[^1]).Take(2));
+        // The node's own events for its dataset (the consent role's withdrawal shares the dataset's id): published once, then updated.
+        var trail = (await Eventually.Until(() => auditor.AuditTrailOf("a-lung"), t => t.Count(IsDiscovery) >= 3, Deadline, "a-lung's events in the audit trail"))
+            .Where(IsDiscovery).OrderBy(e => e["aggregateVersion"]!.GetValue<long>()).ToList();
+        Assert.Equal(["DatasetPublished", "DatasetUpdated", "DatasetUpdated"], trail.Select(e => e["eventType"]!.GetValue<string>().Split(':')[^1]));
     }
 
     private static async Task<JsonObject> Dataset(HttpClient researcher, string id, Func<JsonObject, bool> done)
@@ -68,6 +85,8 @@ public sealed class OrthancIndexingTests(Infrastructure infrastructure) : IClass
         }, d => d is not null && done(d), Deadline, $"dataset {id} in the catalogue");
         return item!;
     }
+
+    private static bool IsDiscovery(JsonObject entry) => entry["eventType"]!.GetValue<string>().Contains(".Discovery:", StringComparison.Ordinal);
 
     private static IEnumerable<string> Args(Dictionary<string, string> settings) => settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}");
 

@@ -79,7 +79,7 @@ public sealed class SecuredFederation : IAsyncLifetime
     };
 
     /// <summary>Everything a refused request must leave untouched: committed state changes, accounts, clients, keys.</summary>
-    public async Task<(long, int, int, int, int, int, int)> Fingerprint()
+    public async Task<(long, int, int, int, int, int, int, int)> Fingerprint()
     {
         var access = Federation.Services.GetRequiredService<IDbContextFactory<AccessDbContext>>();
         var identity = Federation.Services.GetRequiredService<IDbContextFactory<IdentityDbContext>>();
@@ -88,6 +88,7 @@ public sealed class SecuredFederation : IAsyncLifetime
         await using var c = await Federation.Services.GetRequiredService<IDbContextFactory<Federation.Consent.Data.ConsentDbContext>>().CreateDbContextAsync();
         return (await a.AccessRequests.SumAsync(r => r.Version), await i.Accounts.CountAsync(),
             await i.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().CountAsync(), await i.Keys.CountAsync(),
-            await c.Conditions.CountAsync(), await a.ReviewPolicies.CountAsync(), await a.Entitlements.CountAsync());
+            await c.Conditions.CountAsync(), await a.ReviewPolicies.CountAsync(), await a.Entitlements.CountAsync(),
+            await c.Withdrawals.CountAsync());
     }
 }

@@ -44,10 +44,17 @@ public sealed class InProcessFederation : IAsyncDisposable
     /// Creates a person's account through the identity admin API (as the demo admin) and signs them in.
     /// Returns the client and the account's subject (the <c>sub</c> of their tokens).
     /// </summary>
-    public async Task<(HttpClient Client, string Subject)> SignInNewAccount(string userName, string role, params string[] dataHolders)
+    public Task<(HttpClient Client, string Subject)> SignInNewAccount(string userName, string role, params string[] dataHolders) =>
+        SignInNewAccount(userName, role, dataHolders, node: null);
+
+    /// <summary>The same for a node operator bound to <paramref name="node"/>.</summary>
+    public Task<(HttpClient Client, string Subject)> SignInNewOperator(string userName, string node) =>
+        SignInNewAccount(userName, "node-operator", [], node);
+
+    private async Task<(HttpClient Client, string Subject)> SignInNewAccount(string userName, string role, string[] dataHolders, string? node)
     {
         using var admin = await SignIn("admin");
-        using var response = await admin.PostAsJsonAsync("/api/identity/accounts", new { userName, role, dataHolders });
+        using var response = await admin.PostAsJsonAsync("/api/identity/accounts", new { userName, role, dataHolders, node });
         response.EnsureSuccessStatusCode();
         var created = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         var demo = await DemoCredentials.WaitFor(DataDirectory);

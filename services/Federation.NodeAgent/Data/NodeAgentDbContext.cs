@@ -14,6 +14,7 @@ public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> opti
     public DbSet<IndexedInstance> Instances => Set<IndexedInstance>();
     public DbSet<IndexCursor> Cursors => Set<IndexCursor>();
     public DbSet<PublishedDataset> Published => Set<PublishedDataset>();
+    public DbSet<WithdrawnSubject> Withdrawn => Set<WithdrawnSubject>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -38,6 +39,13 @@ public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> opti
             e.ToTable("index_cursor");
             e.HasKey(c => c.Id);
             e.Property(c => c.Id).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<WithdrawnSubject>(e =>
+        {
+            e.ToTable("withdrawn_subjects");
+            e.HasKey(w => new { w.DatasetId, w.SubjectId });
+            e.Property(w => w.DatasetId).HasMaxLength(200);
+            e.Property(w => w.SubjectId).HasMaxLength(200);
         });
         modelBuilder.Entity<PublishedDataset>(e =>
         {

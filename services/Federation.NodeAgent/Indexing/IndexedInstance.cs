@@ -39,6 +39,9 @@ public sealed class IndexCursor
     public int Id { get; set; } = 1;
     public long LastChange { get; set; }
     public bool Reconciled { get; set; }
+
+    /// <summary>Something besides the images changed the descriptions (a withdrawal): republish at the next step.</summary>
+    public bool DescriptionsStale { get; set; }
 }
 
 /// <summary>The last description published for a dataset: its version and a fingerprint to tell whether anything changed.</summary>

@@ -92,7 +92,7 @@ public sealed class Indexer(
                     reconciled = true;
                 }
             }
-            if (page.Changes.Count == 0 && !reconciled)
+            if (page.Changes.Count == 0 && !reconciled && !cursor.DescriptionsStale)
             {
                 await db.SaveChangesAsync(cancellationToken);
                 return true;
@@ -100,6 +100,7 @@ public sealed class Indexer(
         }
         await db.SaveChangesAsync(cancellationToken); // the index first, so the descriptions below read it
         await PublishChanged(db, cancellationToken);
+        cursor.DescriptionsStale = false;
         await db.SaveChangesAsync(cancellationToken);
         return done;
     }

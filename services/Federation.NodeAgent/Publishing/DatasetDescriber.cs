@@ -15,7 +15,9 @@ public static class DatasetDescriber
 
     public static async Task<DatasetDescription?> Describe(NodeAgentDbContext db, DatasetSettings dataset, NodeAgentOptions node, CancellationToken cancellationToken)
     {
-        var images = db.Instances.AsNoTracking().Where(i => i.Collection == dataset.Collection);
+        // Subjects who withdrew consent are not in the dataset any more, for any count.
+        var images = db.Instances.AsNoTracking().Where(i => i.Collection == dataset.Collection
+            && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == i.PatientId));
         var totals = await images.GroupBy(_ => 1).Select(g => new
         {
             Instances = g.LongCount(),

@@ -37,8 +37,18 @@ public sealed class Initial : Migration
                 id = t.Column<int>(nullable: false),
                 last_change = t.Column<long>(nullable: false),
                 reconciled = t.Column<bool>(nullable: false),
+                descriptions_stale = t.Column<bool>(nullable: false),
             },
             constraints: t => t.PrimaryKey("pk_index_cursor", x => x.id));
+        migrationBuilder.CreateTable(
+            name: "withdrawn_subjects",
+            columns: t => new
+            {
+                dataset_id = t.Column<string>(maxLength: 200, nullable: false),
+                subject_id = t.Column<string>(maxLength: 200, nullable: false),
+                recorded_at = t.Column<DateTime>(nullable: false),
+            },
+            constraints: t => t.PrimaryKey("pk_withdrawn_subjects", x => new { x.dataset_id, x.subject_id }));
         migrationBuilder.CreateTable(
             name: "published_datasets",
             columns: t => new
@@ -54,6 +64,7 @@ public sealed class Initial : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropTable("published_datasets");
+        migrationBuilder.DropTable("withdrawn_subjects");
         migrationBuilder.DropTable("index_cursor");
         migrationBuilder.DropTable("indexed_instances");
         migrationBuilder.DropTable(OutboxSchema.InboxTable);
