@@ -78,7 +78,8 @@ public sealed class NodeAgentModule : IFederationModule
         public static NodeAgentOptions Node() => new()
         {
             Node = null,
-            DataHolder = "demo-hospital",
+            // The demo DAC member (demo-credentials.json) reviews for hospital-a: the demo's requests can be decided.
+            DataHolder = "hospital-a",
             Country = "DE",
             Institution = "Demo University Hospital",
             Datasets =

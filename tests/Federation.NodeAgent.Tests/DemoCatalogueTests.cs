@@ -33,7 +33,7 @@ public sealed class DemoCatalogueTests : IAsyncLifetime
         Assert.Equal((40, 80, 80, 320L), (lung["subjects"]!.GetValue<int>(), lung["studies"]!.GetValue<int>() * 2, lung["series"]!.GetValue<int>(),
             lung["instances"]!.GetValue<long>()));
         Assert.Equal(["CT"], lung["modalities"]!.AsArray().Select(m => m!.GetValue<string>()));
-        Assert.Equal(("node-demo", "demo-hospital", "C34"), (lung["node"]!.GetValue<string>(), lung["dataHolder"]!.GetValue<string>(), lung["cancerType"]!.GetValue<string>()));
+        Assert.Equal(("node-demo", "hospital-a", "C34"), (lung["node"]!.GetValue<string>(), lung["dataHolder"]!.GetValue<string>(), lung["cancerType"]!.GetValue<string>()));
         Assert.Equal(40, lung["sex"]!.AsArray().Sum(b => b!["count"]?.GetValue<int>() ?? 0));
         Assert.All(lung["ageAtStudy"]!.AsArray().Concat(lung["sex"]!.AsArray()), b => Assert.True(b!["count"] is null || b["count"]!.GetValue<int>() >= 5));
 

@@ -26,7 +26,9 @@ public sealed class AccessRequestSubmittedConsumer(GroupCommit<ConsentDbContext>
         var ids = submitted.DatasetIds.Distinct(StringComparer.Ordinal).ToList();
         var latest = (await db.Conditions.AsNoTracking().Where(c => ids.Contains(c.DatasetId)).ToListAsync(cancellationToken))
             .GroupBy(c => c.DatasetId).ToDictionary(g => g.Key, g => g.MaxBy(c => c.Version)!);
-        var checks = ids.Select(id => Check(id, latest.GetValueOrDefault(id), submitted)).ToList();
+        // A dataset without conditions still has a holder to review it, if its node has published it.
+        var holders = await db.Locations.AsNoTracking().Where(l => ids.Contains(l.DatasetId)).ToDictionaryAsync(l => l.DatasetId, l => l.DataHolder, cancellationToken);
+        var checks = ids.Select(id => Check(id, latest.GetValueOrDefault(id), holders.GetValueOrDefault(id), submitted)).ToList();
 
         var stamp = new EventStamp(Actor.Service(ConsentModule.Name), submitted.CorrelationId, clock);
         db.Publish(stamp.Stamp(new DataUseCheckCompleted
@@ -38,10 +40,10 @@ public sealed class AccessRequestSubmittedConsumer(GroupCommit<ConsentDbContext>
         }, submitted.RequestId.ToString(), submitted.AggregateVersion));
     }
 
-    private static DatasetCheck Check(string datasetId, Domain.ConditionsVersion? conditions, AccessRequestSubmitted submitted)
+    private static DatasetCheck Check(string datasetId, Domain.ConditionsVersion? conditions, string? publishedHolder, AccessRequestSubmitted submitted)
     {
         if (conditions is null)
-            return NeedsReview(datasetId, null, null, "No data-use conditions are recorded for this dataset; a reviewer decides.");
+            return NeedsReview(datasetId, publishedHolder, null, "No data-use conditions are recorded for this dataset; a reviewer decides.");
         if (submitted.Request?.PurposeTerms is not { } terms)
             return NeedsReview(datasetId, conditions.DataHolder, conditions.Version,
                 "The request states no structured research purpose (DUO terms); a reviewer decides from its free text.");
