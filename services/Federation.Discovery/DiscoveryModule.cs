@@ -1,18 +1,20 @@
 using Federation.Discovery.Api;
 using Federation.Discovery.Catalogue;
 using Federation.Discovery.Data;
+using Federation.Discovery.Search;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Federation.Discovery;
 
 /// <summary>
-/// The discovery role: the dataset catalogue, kept from the descriptions node agents publish, and
-/// browsing it. Federated search across nodes arrives next (issue 7).
+/// The discovery role: the dataset catalogue, kept from the descriptions node agents publish; browsing
+/// it; and federated search, answered by every node from its own index and graded by the caller's rights.
 /// </summary>
 public sealed class DiscoveryModule : IFederationModule
 {
@@ -20,7 +22,13 @@ public sealed class DiscoveryModule : IFederationModule
 
     public string Role => Name;
 
-    public void AddServices(IHostApplicationBuilder builder) => builder.AddServiceDatabase<DiscoveryDbContext>(Name);
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<DiscoveryDbContext>(Name);
+        builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section);
+        builder.Services.AddSingleton<PendingQueries>();
+        builder.Services.AddScoped<FederatedSearch>();
+    }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
@@ -28,7 +36,14 @@ public sealed class DiscoveryModule : IFederationModule
         bus.AddInboxConsumer<DatasetPublishedConsumer, DiscoveryDbContext>(Name, "catalogue");
         bus.AddInboxConsumer<DatasetUpdatedConsumer, DiscoveryDbContext>(Name, "catalogue");
         bus.AddInboxConsumer<DatasetRetiredConsumer, DiscoveryDbContext>(Name, "catalogue");
+        bus.AddInboxConsumer<EntitlementGrantedConsumer, DiscoveryDbContext>(Name, "entitlements");
+        bus.AddInboxConsumer<EntitlementRevokedConsumer, DiscoveryDbContext>(Name, "entitlements");
+        bus.AddInboxConsumer<EntitlementExpiredConsumer, DiscoveryDbContext>(Name, "entitlements");
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapCatalogueApi();
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapCatalogueApi();
+        app.MapSearchApi();
+    }
 }

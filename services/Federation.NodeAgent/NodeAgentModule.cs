@@ -1,6 +1,7 @@
 using Federation.NodeAgent.Data;
 using Federation.NodeAgent.Images;
 using Federation.NodeAgent.Indexing;
+using Federation.NodeAgent.Publishing;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
@@ -48,8 +49,12 @@ public sealed class NodeAgentModule : IFederationModule
     }
 
     // Each node its own queue (node-agent-<node>-consent-withdrawn): nodes never compete for one another's messages.
-    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
         bus.AddInboxConsumer<ConsentWithdrawnConsumer, NodeAgentDbContext>(Name, $"{node}-consent-withdrawn");
+        // Queries change nothing: no inbox, no retries (an answer after the deadline is worthless).
+        bus.AddConsumer<CountQueryConsumer>().Endpoint(e => e.Name = EndpointNames.For(Name, $"{node}-count-query"));
+    }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {

@@ -17,11 +17,17 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
     private sealed record Case(string Name, Func<Route, Task<string?>> Token, HttpStatusCode[] Expected, bool OthersObject = false, bool NeedsScopeOrRole = false,
         Func<Route, bool>? AppliesTo = null);
 
+    /// <summary>Open to anyone on purpose: federated search answers anonymous callers at boolean granularity (Beacon v2).</summary>
+    private static readonly HashSet<string> AnonymousByDesign = ["POST /api/search", "POST /api/beacon/individuals"];
+
+    private IEnumerable<Route> Protected => federation.Routes.All.Where(r => !AnonymousByDesign.Contains(r.ToString()));
+
     [Fact]
     public void Every_published_operation_demands_a_scope_and_names_its_roles()
     {
         Assert.NotEmpty(federation.Routes.All);
-        var open = federation.Routes.All.Where(r => !r.Secured || (r.Scope is null) != (r.Roles.Count == 0)).ToList();
+        Assert.All(federation.Routes.All.Where(r => AnonymousByDesign.Contains(r.ToString())), r => Assert.False(r.Secured, $"{r} should be open"));
+        var open = Protected.Where(r => !r.Secured || (r.Scope is null) != (r.Roles.Count == 0)).ToList();
         Assert.True(open.Count == 0, $"Operations without a security requirement, or with a scope but no roles (or the reverse): {string.Join(", ", open)}");
         Assert.Contains(federation.Routes.All, r => r.Template == "/api/identity/accounts");
         Assert.Contains(federation.Routes.All, r => r.Template == "/api/access-requests/{id}/submit");
@@ -55,7 +61,7 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
 
         var misses = new List<string>();
         var total = 0;
-        foreach (var route in federation.Routes.All)
+        foreach (var route in Protected)
         {
             var tried = 0;
             foreach (var c in cases.Where(c => (!c.OthersObject || route.HasPathParameters) && (!c.NeedsScopeOrRole || route.Scope is not null)
@@ -72,12 +78,12 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
             SecuredFederation.Report(output, $"[security] {route}: {tried} refusal cases");
         }
 
-        SecuredFederation.Report(output, $"[security] {federation.Routes.All.Count} routes, {total} cases, {misses.Count} misses");
+        SecuredFederation.Report(output, $"[security] {Protected.Count()} routes, {total} cases, {misses.Count} misses");
         Assert.True(misses.Count == 0, "Not refused as expected:\n" + string.Join('\n', misses));
         Assert.Equal(before, await federation.Fingerprint());
 
         // Positive controls: the same forged tokens with nothing wrong are accepted (whatever the endpoint then says).
-        foreach (var route in federation.Routes.All)
+        foreach (var route in Protected)
         {
             using var accepted = await Send(route, await Forged(route, subject: "control-" + Guid.NewGuid().ToString("N")), Guid.NewGuid().ToString());
             using var withinSkew = await Send(route, await Forged(route, expires: DateTime.UtcNow.AddSeconds(-10), notBefore: DateTime.UtcNow.AddMinutes(-5)),
@@ -85,6 +91,23 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
             Assert.True((int)accepted.StatusCode is not (401 or 403) and < 500, $"{route}: a valid forged token got {(int)accepted.StatusCode}");
             Assert.True((int)withinSkew.StatusCode is not (401 or 403) and < 500, $"{route}: a token expired 10 s ago (within skew) got {(int)withinSkew.StatusCode}");
         }
+    }
+
+    [Fact]
+    public async Task Open_search_answers_anonymous_and_badly_signed_callers_at_boolean_granularity_only()
+    {
+        var before = await federation.Fingerprint();
+        foreach (var token in new[] { null, "not.a.token", federation.Forge.Foreign(FederationRoles.Researcher, [FederationScopes.Discovery]) })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            if (token is not null)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await federation.Federation.Client.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            Assert.Contains("\"granularity\":\"boolean\"", body);
+        }
+        Assert.Equal(before, await federation.Fingerprint());
     }
 
     private Task<string?> Forged(Route route, string? subject = null, string? issuer = null, string audience = "federation",

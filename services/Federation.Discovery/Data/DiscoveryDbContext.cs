@@ -1,13 +1,15 @@
 using Federation.Discovery.Catalogue;
+using Federation.Discovery.Search;
 using Federation.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Federation.Discovery.Data;
 
-/// <summary>The discovery role's own database: the catalogue, outbox and inbox.</summary>
+/// <summary>The discovery role's own database: the catalogue, the entitlements that grade search results, outbox and inbox.</summary>
 public sealed class DiscoveryDbContext(DbContextOptions<DiscoveryDbContext> options) : ServiceDbContext(options)
 {
     public DbSet<CatalogueEntry> Catalogue => Set<CatalogueEntry>();
+    public DbSet<DiscoveryEntitlement> Entitlements => Set<DiscoveryEntitlement>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -27,6 +29,15 @@ public sealed class DiscoveryDbContext(DbContextOptions<DiscoveryDbContext> opti
             e.Property(c => c.DescriptionJson).HasMaxLength(100_000);
             e.Ignore(c => c.Dataset);
             e.HasIndex(c => new { c.Retired, c.Title });
+        });
+        modelBuilder.Entity<DiscoveryEntitlement>(e =>
+        {
+            e.ToTable("entitlements");
+            e.HasKey(x => x.EntitlementId);
+            e.Property(x => x.EntitlementId).ValueGeneratedNever();
+            e.Property(x => x.Subject).HasMaxLength(200);
+            e.Property(x => x.DatasetId).HasMaxLength(200);
+            e.HasIndex(x => x.Subject);
         });
     }
 }

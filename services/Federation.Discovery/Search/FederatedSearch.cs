@@ -1,0 +1,93 @@
+using Federation.Contracts.Discovery;
+using Federation.Discovery.Data;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Discovery.Search;
+
+/// <summary>What a caller may see of search results, after Beacon v2's granularities.</summary>
+public enum Granularity
+{
+    /// <summary>Anonymous callers: whether matching subjects exist.</summary>
+    Boolean,
+
+    /// <summary>Signed-in callers: how many, small cells withheld.</summary>
+    Count,
+
+    /// <summary>Callers entitled to the dataset: its distributions too.</summary>
+    Aggregated,
+}
+
+public sealed record DatasetResult(string DatasetId, string Node, bool Exists, int? Subjects, string Granularity, IReadOnlyList<CountBucket>? Sex, IReadOnlyList<CountBucket>? AgeAtStudy);
+
+public sealed record NodeReport(IReadOnlyList<string> Asked, IReadOnlyList<string> Answered, IReadOnlyList<string> NotAnswering);
+
+/// <summary>
+/// A merged federated answer. <see cref="Subjects"/> sums the counts the caller may see; when some dataset's
+/// count was withheld as a small cell, <see cref="SubjectsIsLowerBound"/> says the true total is higher.
+/// </summary>
+public sealed record SearchResult(
+    string Granularity, bool Exists, int? Subjects, bool SubjectsIsLowerBound, int SmallCellThreshold, IReadOnlyList<DatasetResult> Datasets, NodeReport Nodes, bool Partial);
+
+/// <summary>
+/// Sends a count query to every node that has published datasets, waits for their answers until the
+/// deadline, and merges them, graded by what the caller may see. Every number comes from a node's own
+/// index; nothing subject-level reaches this role.
+/// </summary>
+public sealed class FederatedSearch(
+    DiscoveryDbContext db, IBus bus, PendingQueries pending, IOptions<SearchOptions> options, TimeProvider clock)
+{
+    public const int SmallCellThreshold = 5;
+
+    public async Task<SearchResult> Search(SubjectFilter filter, Granularity granted, string? subject, CancellationToken cancellationToken)
+    {
+        var nodes = (await db.Catalogue.AsNoTracking().Where(c => !c.Retired).Select(c => c.Node).Distinct().ToListAsync(cancellationToken))
+            .Order(StringComparer.Ordinal).ToList();
+        var queryId = Guid.NewGuid();
+        var deadline = options.Value.SearchDeadline;
+        var answerAddress = pending.AnswerAddress(bus);
+        using var expected = pending.Expect(queryId, nodes.ToHashSet(StringComparer.Ordinal));
+        await bus.Publish(new CountQuery { QueryId = queryId, Filter = filter, Deadline = clock.GetUtcNow() + deadline }, context =>
+        {
+            context.RequestId = queryId;
+            context.ResponseAddress = answerAddress;
+        }, cancellationToken);
+        var answers = await pending.Answers(queryId, deadline, clock, cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var entitled = subject is null
+            ? []
+            : (await db.Entitlements.AsNoTracking().Where(e => e.Subject == subject && !e.Ended && e.Start <= now && e.End > now)
+                .Select(e => e.DatasetId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var datasets = answers.SelectMany(a => a.Datasets.Select(d => (a.Node, d)))
+            .OrderBy(x => x.d.DatasetId, StringComparer.Ordinal)
+            .Select(x => Grade(x.Node, x.d, granted, entitled.Contains(x.d.DatasetId)))
+            .ToList();
+        var answered = answers.Select(a => a.Node).Order(StringComparer.Ordinal).ToList();
+        var missing = nodes.Except(answered).ToList();
+        var visible = granted == Granularity.Boolean ? null : (int?)datasets.Sum(d => d.Subjects ?? 0);
+        return new SearchResult(
+            Wire(granted),
+            datasets.Any(d => d.Exists),
+            visible,
+            granted != Granularity.Boolean && datasets.Any(d => d.Exists && d.Subjects is null),
+            SmallCellThreshold,
+            datasets,
+            new NodeReport(nodes, answered, missing),
+            missing.Count > 0);
+    }
+
+    private static DatasetResult Grade(string node, DatasetCount count, Granularity granted, bool entitled)
+    {
+        var level = granted == Granularity.Boolean ? Granularity.Boolean : entitled ? Granularity.Aggregated : Granularity.Count;
+        return level switch
+        {
+            Granularity.Boolean => new DatasetResult(count.DatasetId, node, count.Exists, null, Wire(level), null, null),
+            Granularity.Count => new DatasetResult(count.DatasetId, node, count.Exists, count.Subjects, Wire(level), null, null),
+            _ => new DatasetResult(count.DatasetId, node, count.Exists, count.Subjects, Wire(level), count.Sex, count.AgeAtStudy),
+        };
+    }
+
+    private static string Wire(Granularity granularity) => granularity.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,30 @@
+using Federation.Contracts.Discovery;
+using Federation.NodeAgent.Data;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Federation.NodeAgent.Publishing;
+
+/// <summary>
+/// Answers a federated count query from this node's own index and sends the answer straight back to the
+/// asking discovery instance. Nothing changes state, so no outbox: a lost answer makes the node "not answering".
+/// A query already past its deadline is not worth the database's time.
+/// </summary>
+public sealed class CountQueryConsumer(IDbContextFactory<NodeAgentDbContext> factory, IOptions<NodeAgentOptions> options, TimeProvider clock)
+    : IConsumer<CountQuery>
+{
+    public async Task Consume(ConsumeContext<CountQuery> context)
+    {
+        var query = context.Message;
+        if (query.Deadline <= clock.GetUtcNow() || context.ResponseAddress is null)
+            return;
+        var node = options.Value;
+        await using var db = await factory.CreateDbContextAsync(context.CancellationToken);
+        var counts = new List<DatasetCount>();
+        foreach (var dataset in node.Datasets)
+            if (await SubjectCounts.Count(db, dataset, query.Filter, node.SmallCellThreshold, context.CancellationToken) is { } count)
+                counts.Add(count);
+        await context.RespondAsync(new CountAnswer { QueryId = query.QueryId, Node = node.NodeName, Datasets = counts });
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Federation.Testing;
+using Xunit;
+
+namespace Federation.NodeAgent.Tests;
+
+/// <summary>
+/// Federated search over three hospitals, each a real Orthanc with its own node agent, on a real RabbitMQ:
+/// merged counts computed at the nodes, a small cell withheld, answers graded by the caller's rights, and a
+/// stopped node named as not answering.
+/// </summary>
+public sealed class FederatedSearchTests(Infrastructure infrastructure) : IClassFixture<Infrastructure>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Three_nodes_answer_a_federated_count_with_small_cells_withheld_and_a_stopped_node_named()
+    {
+        await using var orthancA = await OrthancServer.Start("hospital-a");
+        await using var orthancB = await OrthancServer.Start("hospital-b");
+        await using var orthancC = await OrthancServer.Start("hospital-c");
+        await orthancA.AddCohort(OrthancServer.Cohort("A-", patients: 8, 1, 1, 2, "CT", "CHEST", "LUNG", seed: 11));
+        await orthancB.AddCohort(OrthancServer.Cohort("B-", patients: 3, 1, 1, 2, "CT", "CHEST", "LUNG", seed: 12));
+        await orthancC.AddCohort(OrthancServer.Cohort("C-", patients: 6, 1, 1, 2, "MR", "BRAIN", "GLIO", seed: 13));
+
+        var central = await infrastructure.SettingsFor("search_central", "discovery", "identity", "node-agent");
+        central["Federation__Identity__SeedDemo"] = "true";
+        central["Federation__Discovery__SearchDeadline"] = "00:00:03";
+        await using var hostA = await InProcessFederation.Start("discovery,node-agent",
+            [.. Args(central), .. NodeArgs("node-a", orthancA.Url, "a-lung", "LUNG")]);
+        var hostB = await InProcessFederation.Start("node-agent", [.. Args(Own(central, "b")), .. NodeArgs("node-b", orthancB.Url, "b-lung", "LUNG")]);
+        var hostC = await InProcessFederation.Start("node-agent", [.. Args(Own(central, "c")), .. NodeArgs("node-c", orthancC.Url, "c-glioma", "GLIO")]);
+        await using var _ = hostB;
+        using var researcher = await hostA.SignIn("researcher");
+        await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>("/api/datasets"), p => p!["total"]!.GetValue<int>() == 3, Deadline,
+            "the three nodes' datasets in the catalogue");
+
+        var counted = await Search(researcher, new { modality = "CT" });
+        Assert.Equal(("count", true, 8, true), (counted["granularity"]!.GetValue<string>(), counted["exists"]!.GetValue<bool>(),
+            counted["subjects"]!.GetValue<int>(), counted["subjectsIsLowerBound"]!.GetValue<bool>()));
+        Assert.Equal(["node-a", "node-b", "node-c"], Names(counted["nodes"]!["answered"]!));
+        var byDataset = counted["datasets"]!.AsArray().ToDictionary(d => d!["datasetId"]!.GetValue<string>(), d => d!);
+        Assert.Equal(8, byDataset["a-lung"]["subjects"]!.GetValue<int>());
+        Assert.Equal((true, null), (byDataset["b-lung"]["exists"]!.GetValue<bool>(), byDataset["b-lung"]["subjects"]?.GetValue<int>())); // 3 < 5: withheld
+        Assert.Equal((false, 0), (byDataset["c-glioma"]["exists"]!.GetValue<bool>(), byDataset["c-glioma"]["subjects"]!.GetValue<int>()));
+        Assert.Null(byDataset["a-lung"]["sex"]); // distributions only for entitled callers
+
+        var anonymous = await Search(hostA.Client, new { modality = "MR", bodyPart = "BRAIN" });
+        Assert.Equal(("boolean", true), (anonymous["granularity"]!.GetValue<string>(), anonymous["exists"]!.GetValue<bool>()));
+        Assert.Null(anonymous["subjects"]);
+        Assert.All(anonymous["datasets"]!.AsArray(), d => Assert.Null(d!["subjects"]));
+
+        using var beacon = await researcher.PostAsJsonAsync("/api/beacon/individuals", new { query = new { filters = new[] { new { id = "modality:MR" } } } });
+        var beaconBody = (await beacon.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(("count", 6), (beaconBody["meta"]!["returnedGranularity"]!.GetValue<string>(), beaconBody["responseSummary"]!["numTotalResults"]!.GetValue<int>()));
+        using var badBeacon = await researcher.PostAsJsonAsync("/api/beacon/individuals", new { query = new { filters = new[] { new { id = "colour:blue" } } } });
+        Assert.Equal(HttpStatusCode.BadRequest, badBeacon.StatusCode);
+
+        await hostC.DisposeAsync();
+        var partial = await Search(researcher, new { modality = "CT" });
+        Assert.True(partial["partial"]!.GetValue<bool>());
+        Assert.Equal(["node-c"], Names(partial["nodes"]!["notAnswering"]!));
+        Assert.Equal(8, partial["subjects"]!.GetValue<int>());
+    }
+
+    private static async Task<JsonObject> Search(HttpClient client, object filter)
+    {
+        using var response = await client.PostAsJsonAsync("/api/search", filter);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static List<string> Names(JsonNode array) => array.AsArray().Select(n => n!.GetValue<string>()).ToList();
+
+    private Dictionary<string, string> Own(Dictionary<string, string> central, string node) => new(central)
+    {
+        ["ConnectionStrings__node-agent"] = infrastructure.Postgres.ForDatabase($"node_{node}_{Guid.NewGuid():N}"),
+        ["ConnectionStrings__identity"] = infrastructure.Postgres.ForDatabase($"identity_{node}_{Guid.NewGuid():N}"),
+    };
+
+    private static IEnumerable<string> Args(Dictionary<string, string> settings) => settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}");
+
+    private static string[] NodeArgs(string node, Uri orthanc, string datasetId, string collection) =>
+    [
+        $"--Federation:NodeAgent:Node={node}",
+        $"--Federation:NodeAgent:DataHolder=holder-of-{node}",
+        $"--Federation:NodeAgent:OrthancUrl={orthanc}",
+        "--Federation:NodeAgent:PollInterval=00:00:00.200",
+        $"--Federation:NodeAgent:Datasets:0:Id={datasetId}",
+        $"--Federation:NodeAgent:Datasets:0:Collection={collection}",
+        $"--Federation:NodeAgent:Datasets:0:Title=Dataset {datasetId}",
+    ];
+}
