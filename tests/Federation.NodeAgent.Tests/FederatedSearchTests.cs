@@ -25,10 +25,11 @@ public sealed class FederatedSearchTests(Infrastructure infrastructure) : IClass
         await orthancB.AddCohort(OrthancServer.Cohort("B-", patients: 3, 1, 1, 2, "CT", "CHEST", "LUNG", seed: 12));
         await orthancC.AddCohort(OrthancServer.Cohort("C-", patients: 6, 1, 1, 2, "MR", "BRAIN", "GLIO", seed: 13));
 
-        var central = await infrastructure.SettingsFor("search_central", "discovery", "identity", "node-agent");
+        var central = await infrastructure.SettingsFor("search_central", "discovery", "identity", "node-agent", "access", "consent", "audit");
         central["Federation__Identity__SeedDemo"] = "true";
         central["Federation__Discovery__SearchDeadline"] = "00:00:03";
-        await using var hostA = await InProcessFederation.Start("discovery,node-agent",
+        // The audit role takes every event, so that none waits unrouted in an outbox (holding back the later events of its aggregate).
+        await using var hostA = await InProcessFederation.Start("discovery,node-agent,access,consent,audit",
             [.. Args(central), .. NodeArgs("node-a", orthancA.Url, "a-lung", "LUNG")]);
         var hostB = await InProcessFederation.Start("node-agent", [.. Args(Own(central, "b")), .. NodeArgs("node-b", orthancB.Url, "b-lung", "LUNG")]);
         var hostC = await InProcessFederation.Start("node-agent", [.. Args(Own(central, "c")), .. NodeArgs("node-c", orthancC.Url, "c-glioma", "GLIO")]);
@@ -57,6 +58,24 @@ public sealed class FederatedSearchTests(Infrastructure infrastructure) : IClass
         Assert.Equal(("count", 6), (beaconBody["meta"]!["returnedGranularity"]!.GetValue<string>(), beaconBody["responseSummary"]!["numTotalResults"]!.GetValue<int>()));
         using var badBeacon = await researcher.PostAsJsonAsync("/api/beacon/individuals", new { query = new { filters = new[] { new { id = "colour:blue" } } } });
         Assert.Equal(HttpStatusCode.BadRequest, badBeacon.StatusCode);
+
+        // Entitled to a-lung (request → holder's approval → entitlement): the researcher now sees its distributions, and only its.
+        var (dac, _) = await hostA.SignInNewAccount("dac.search", "dac-member", "holder-of-node-a");
+        using var draft = await researcher.PostAsJsonAsync("/api/access-requests",
+            new { title = "Lung CT counts", datasetIds = new[] { "a-lung" }, purposeTerms = new { purposes = new[] { "DUO:0000037" } } });
+        var requestId = (await draft.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        await researcher.Submit(requestId);
+        await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>($"/api/access-requests/{requestId}"),
+            r => r!["datasets"]![0]!["consentCheck"] is not null, Deadline, "the consent check naming a-lung's holder");
+        using (var vote = await dac.PostAsJsonAsync($"/api/access-requests/{requestId}/datasets/a-lung/votes", new { decision = "approve" }))
+            Assert.Equal(HttpStatusCode.OK, vote.StatusCode);
+        var entitled = await Eventually.Until(() => Search(researcher, new { modality = "CT" }),
+            r => r["datasets"]!.AsArray().Any(d => d!["granularity"]!.GetValue<string>() == "aggregated"), Deadline, "search results graded by the entitlement");
+        var graded = entitled["datasets"]!.AsArray().ToDictionary(d => d!["datasetId"]!.GetValue<string>(), d => d!);
+        Assert.Equal(("aggregated", "count"), (graded["a-lung"]["granularity"]!.GetValue<string>(), graded["b-lung"]["granularity"]!.GetValue<string>()));
+        Assert.NotEmpty(graded["a-lung"]["sex"]!.AsArray());
+        Assert.All(graded["a-lung"]["sex"]!.AsArray(), b => Assert.True(b!["count"] is null || b["count"]!.GetValue<int>() >= 5));
+        Assert.NotEmpty(graded["a-lung"]["ageAtStudy"]!.AsArray());
 
         await hostC.DisposeAsync();
         var partial = await Search(researcher, new { modality = "CT" });
