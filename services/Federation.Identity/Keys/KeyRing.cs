@@ -105,14 +105,18 @@ public sealed class KeyRing(
         if (missing.Count > 0)
         {
             foreach (var use in missing)
-                db.Keys.Add(NewKey(use));
+            {
+                // The first key of each use has a fixed id: replicas starting together collide on it and all use the one that won.
+                var first = !await db.Keys.AnyAsync(k => k.Use == use, cancellationToken);
+                db.Keys.Add(NewKey(use, first ? $"{use}-1" : null));
+            }
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
             catch (DbUpdateException)
             {
-                // Another replica created its keys at the same moment: use whatever is stored now.
+                // Another replica created the first keys at the same moment: use the stored ones.
             }
             keys = await db.Keys.AsNoTracking().Where(k => k.RetiredAt == null).ToListAsync(cancellationToken);
         }
@@ -133,12 +137,12 @@ public sealed class KeyRing(
             })
             .ToList();
 
-    private StoredKey NewKey(string use)
+    private StoredKey NewKey(string use, string? id = null)
     {
         using var rsa = RSA.Create(KeyBits);
         return new StoredKey
         {
-            Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+            Id = id ?? Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
             Use = use,
             PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
