@@ -72,22 +72,22 @@ public sealed class ReviewClock(
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var fired = 0;
 
-        foreach (var id in await db.Entitlements.Where(e => e.State == EntitlementState.Active && e.End <= at).Select(e => e.Id).Take(Batch).ToListAsync(cancellationToken))
+        foreach (var id in await db.Entitlements.Where(e => e.State == EntitlementState.Active && e.End <= at).OrderBy(e => e.End).Select(e => e.Id).Take(Batch).ToListAsync(cancellationToken))
             fired += await Fire(async (w, stamp, ct) =>
                 await w.Entitlements.FirstOrDefaultAsync(e => e.Id == id && e.State == EntitlementState.Active && e.End <= at, ct) is { } entitlement
                     ? entitlement.Expire(stamp) : null);
 
         var reminders = await AwaitingDatasets(db).Where(d => d.RemindedAt == null && d.RemindAt <= at)
-            .Select(d => new { d.RequestId, d.DataHolder }).Distinct().Take(Batch).ToListAsync(cancellationToken);
+            .Select(d => new { d.RequestId, d.DataHolder }).Distinct().OrderBy(d => d.RequestId).ThenBy(d => d.DataHolder).Take(Batch).ToListAsync(cancellationToken);
         foreach (var due in reminders)
             fired += await Fire(async (w, stamp, ct) => (await w.AccessRequests.FirstOrDefaultAsync(r => r.Id == due.RequestId, ct))?.Remind(due.DataHolder!, now, stamp));
 
         var escalations = await AwaitingDatasets(db).Where(d => d.EscalatedAt == null && d.EscalateAt <= at)
-            .Select(d => new { d.RequestId, d.DataHolder }).Distinct().Take(Batch).ToListAsync(cancellationToken);
+            .Select(d => new { d.RequestId, d.DataHolder }).Distinct().OrderBy(d => d.RequestId).ThenBy(d => d.DataHolder).Take(Batch).ToListAsync(cancellationToken);
         foreach (var due in escalations)
             fired += await Fire(async (w, stamp, ct) => (await w.AccessRequests.FirstOrDefaultAsync(r => r.Id == due.RequestId, ct))?.Escalate(due.DataHolder!, now, stamp));
 
-        foreach (var id in await db.AccessRequests.Where(r => Idle.Contains(r.State) && r.UpdatedAt <= idleSince).Select(r => r.Id).Take(Batch).ToListAsync(cancellationToken))
+        foreach (var id in await db.AccessRequests.Where(r => Idle.Contains(r.State) && r.UpdatedAt <= idleSince).OrderBy(r => r.UpdatedAt).Select(r => r.Id).Take(Batch).ToListAsync(cancellationToken))
             fired += await Fire(async (w, stamp, ct) =>
                 await w.AccessRequests.FirstOrDefaultAsync(r => r.Id == id && Idle.Contains(r.State) && r.UpdatedAt <= idleSince, ct) is { } request
                     ? request.Abandon(stamp) : null);

@@ -125,14 +125,32 @@ public sealed class Indexer(
             row.Apply(image);
     }
 
+    private const int ReconcilePage = 500;
+
+    /// <summary>
+    /// Makes the index equal to the store: removes what is gone, adds what is missing, a page at a time, each
+    /// page committed on its own with a fresh context (a large store never sits in one change tracker). A crash
+    /// midway is harmless: the cursor is not marked reconciled until the caller commits, so the next pass
+    /// compares again and only the rest is done.
+    /// </summary>
     private async Task Reconcile(NodeAgentDbContext db, CancellationToken cancellationToken)
     {
         var present = (await source.AllInstanceIds(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var indexed = (await db.Instances.Select(i => i.InstanceId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in indexed.Except(present))
-            db.Instances.Remove(await db.Instances.FindAsync([gone], cancellationToken) ?? throw new InvalidOperationException());
-        foreach (var arrived in present.Except(indexed))
-            await Upsert(db, arrived, cancellationToken);
+        var indexed = (await db.Instances.AsNoTracking().Select(i => i.InstanceId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in indexed.Except(present).Chunk(ReconcilePage))
+            await db.Instances.Where(i => gone.Contains(i.InstanceId)).ExecuteDeleteAsync(cancellationToken);
+        foreach (var arrived in present.Except(indexed).Chunk(ReconcilePage))
+        {
+            await using var page = await factory.CreateDbContextAsync(cancellationToken);
+            foreach (var id in arrived)
+                if (await source.Describe(id, cancellationToken) is { } image)
+                {
+                    var row = new IndexedInstance();
+                    row.Apply(image);
+                    page.Instances.Add(row);
+                }
+            await page.SaveChangesAsync(cancellationToken);
+        }
     }
 
     /// <summary>Publishes, for each configured dataset, a new description when it differs from the last one published.</summary>
