@@ -35,7 +35,7 @@ public sealed class ReviewFlowTests(Infrastructure infrastructure) : IClassFixtu
 
     private static Task<InProcessFederation> StartWithClock(string roles, Dictionary<string, string> settings, TimeProvider reviewClock) =>
         InProcessFederation.Start(roles, services => services.AddKeyedSingleton(AccessRequestsModule.ClockKey, reviewClock),
-            [.. settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}")]);
+            settings.AsArguments());
 
     public async Task DisposeAsync()
     {
@@ -247,13 +247,11 @@ public sealed class ReviewFlowTests(Infrastructure infrastructure) : IClassFixtu
         var key = jwks["keys"]!.AsArray().Single(k => k!["kid"]!.GetValue<string>() == kid)!;
         using var rsa = RSA.Create(new RSAParameters
         {
-            Modulus = Base64Url(key["n"]!.GetValue<string>()),
-            Exponent = Base64Url(key["e"]!.GetValue<string>()),
+            Modulus = System.Buffers.Text.Base64Url.DecodeFromChars(key["n"]!.GetValue<string>()),
+            Exponent = System.Buffers.Text.Base64Url.DecodeFromChars(key["e"]!.GetValue<string>()),
         });
         var payload = JsonNode.Parse(Jose.JWT.Decode(visa, rsa, Jose.JwsAlgorithm.RS256))!.AsObject();
         Assert.Equal(federation.Client.BaseAddress!.Host, new Uri(payload["iss"]!.GetValue<string>()).Host);
         return payload["ga4gh_visa_v1"]!.AsObject();
     }
-
-    private static byte[] Base64Url(string value) => Convert.FromBase64String(value.Replace('-', '+').Replace('_', '/').PadRight(value.Length + (4 - value.Length % 4) % 4, '='));
 }

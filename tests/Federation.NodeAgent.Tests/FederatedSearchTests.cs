@@ -29,10 +29,10 @@ public sealed class FederatedSearchTests(Infrastructure infrastructure) : IClass
         central["Federation__Identity__SeedDemo"] = "true";
         central["Federation__Discovery__SearchDeadline"] = "00:00:03";
         // The audit role takes every event, so that none waits unrouted in an outbox (holding back the later events of its aggregate).
-        await using var hostA = await InProcessFederation.Start("discovery,node-agent,access,consent,audit",
-            [.. Args(central), .. NodeArgs("node-a", orthancA.Url, "a-lung", "LUNG")]);
-        var hostB = await InProcessFederation.Start("node-agent", [.. Args(Own(central, "b")), .. NodeArgs("node-b", orthancB.Url, "b-lung", "LUNG")]);
-        var hostC = await InProcessFederation.Start("node-agent", [.. Args(Own(central, "c")), .. NodeArgs("node-c", orthancC.Url, "c-glioma", "GLIO")]);
+        await using var hostA = await NodeHosts.Start("discovery,node-agent,access,consent,audit",
+            central, "node-a", "holder-of-node-a", orthancA.Url, "a-lung", "LUNG", "Dataset a-lung");
+        var hostB = await NodeHosts.Start("node-agent", infrastructure.OwnStores(central, "b"), "node-b", "holder-of-node-b", orthancB.Url, "b-lung", "LUNG", "Dataset b-lung");
+        var hostC = await NodeHosts.Start("node-agent", infrastructure.OwnStores(central, "c"), "node-c", "holder-of-node-c", orthancC.Url, "c-glioma", "GLIO", "Dataset c-glioma");
         await using var _ = hostB;
         using var researcher = await hostA.SignIn("researcher");
         await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>("/api/datasets"), p => p!["total"]!.GetValue<int>() == 3, Deadline,
@@ -92,23 +92,4 @@ public sealed class FederatedSearchTests(Infrastructure infrastructure) : IClass
     }
 
     private static List<string> Names(JsonNode array) => array.AsArray().Select(n => n!.GetValue<string>()).ToList();
-
-    private Dictionary<string, string> Own(Dictionary<string, string> central, string node) => new(central)
-    {
-        ["ConnectionStrings__node-agent"] = infrastructure.Postgres.ForDatabase($"node_{node}_{Guid.NewGuid():N}"),
-        ["ConnectionStrings__identity"] = infrastructure.Postgres.ForDatabase($"identity_{node}_{Guid.NewGuid():N}"),
-    };
-
-    private static IEnumerable<string> Args(Dictionary<string, string> settings) => settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}");
-
-    private static string[] NodeArgs(string node, Uri orthanc, string datasetId, string collection) =>
-    [
-        $"--Federation:NodeAgent:Node={node}",
-        $"--Federation:NodeAgent:DataHolder=holder-of-{node}",
-        $"--Federation:NodeAgent:OrthancUrl={orthanc}",
-        "--Federation:NodeAgent:PollInterval=00:00:00.200",
-        $"--Federation:NodeAgent:Datasets:0:Id={datasetId}",
-        $"--Federation:NodeAgent:Datasets:0:Collection={collection}",
-        $"--Federation:NodeAgent:Datasets:0:Title=Dataset {datasetId}",
-    ];
 }

@@ -24,15 +24,10 @@ public sealed class OrthancIndexingTests(Infrastructure infrastructure) : IClass
 
         var central = await infrastructure.SettingsFor("nodes_central", "discovery", "audit", "consent", "identity", "node-agent");
         central["Federation__Identity__SeedDemo"] = "true";
-        await using var hostA = await InProcessFederation.Start("discovery,audit,consent,node-agent",
-            [.. Args(central), .. NodeArgs("node-a", "hospital-a", orthancA.Url, "a-lung", "LUNG", "Lung CT, hospital A")]);
-        var nodeB = new Dictionary<string, string>(central)
-        {
-            ["ConnectionStrings__node-agent"] = infrastructure.Postgres.ForDatabase($"node_b_{Guid.NewGuid():N}"),
-            ["ConnectionStrings__identity"] = infrastructure.Postgres.ForDatabase($"identity_b_{Guid.NewGuid():N}"),
-        };
-        await using var hostB = await InProcessFederation.Start("node-agent",
-            [.. Args(nodeB), .. NodeArgs("node-b", "hospital-b", orthancB.Url, "b-glioma", "GLIO", "Glioma MR, hospital B")]);
+        await using var hostA = await NodeHosts.Start("discovery,audit,consent,node-agent", central,
+            "node-a", "hospital-a", orthancA.Url, "a-lung", "LUNG", "Lung CT, hospital A");
+        await using var hostB = await NodeHosts.Start("node-agent", infrastructure.OwnStores(central, "b"),
+            "node-b", "hospital-b", orthancB.Url, "b-glioma", "GLIO", "Glioma MR, hospital B");
         using var researcher = await hostA.SignIn("researcher");
 
         var lung = await Dataset(researcher, "a-lung", d => d["instances"]!.GetValue<long>() == 24);
@@ -87,17 +82,4 @@ public sealed class OrthancIndexingTests(Infrastructure infrastructure) : IClass
     }
 
     private static bool IsDiscovery(JsonObject entry) => entry["eventType"]!.GetValue<string>().Contains(".Discovery:", StringComparison.Ordinal);
-
-    private static IEnumerable<string> Args(Dictionary<string, string> settings) => settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}");
-
-    private static string[] NodeArgs(string node, string holder, Uri orthanc, string datasetId, string collection, string title) =>
-    [
-        $"--Federation:NodeAgent:Node={node}",
-        $"--Federation:NodeAgent:DataHolder={holder}",
-        $"--Federation:NodeAgent:OrthancUrl={orthanc}",
-        "--Federation:NodeAgent:PollInterval=00:00:00.200",
-        $"--Federation:NodeAgent:Datasets:0:Id={datasetId}",
-        $"--Federation:NodeAgent:Datasets:0:Collection={collection}",
-        $"--Federation:NodeAgent:Datasets:0:Title={title}",
-    ];
 }

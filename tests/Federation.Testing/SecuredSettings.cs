@@ -18,4 +18,8 @@ public static class SecuredSettings
     /// <summary>For a process without the identity role: validate tokens against <paramref name="identity"/>'s keys, fetched over HTTP.</summary>
     public static Dictionary<string, string> TrustingIdentityAt(this IReadOnlyDictionary<string, string> settings, HostProcess identity) =>
         new(settings) { ["Federation__Security__Authority"] = identity.Client.BaseAddress!.ToString() };
+
+    /// <summary>Environment-style settings (<c>A__B</c>) as command-line arguments (<c>--A:B=value</c>) for an in-process federation.</summary>
+    public static string[] AsArguments(this IReadOnlyDictionary<string, string> settings) =>
+        [.. settings.Select(s => $"--{s.Key.Replace("__", ":")}={s.Value}")];
 }

@@ -134,7 +134,7 @@ public static class AccessRequestsApi
 
     private static async Task<Results<Ok<AccessRequestView>, ValidationProblem, ProblemHttpResult>> Submit(
         Guid id, GroupCommit<AccessDbContext> store, EventStamp stamp, [FromKeyedServices(AccessRequestsModule.ClockKey)] TimeProvider clock) =>
-        Answer(id, await AsApplicant(store, id, stamp, (db, request, _) =>
+        Respond(id, "The access request is not valid", await AsApplicant(store, id, stamp, (db, request, _) =>
         {
             db.Publish(request.Submit(stamp.On(clock))); // an illegal transition throws InvalidTransitionException → 409
             return Task.CompletedTask;
@@ -142,7 +142,7 @@ public static class AccessRequestsApi
 
     private static async Task<Results<Ok<AccessRequestView>, ValidationProblem, ProblemHttpResult>> Withdraw(
         Guid id, GroupCommit<AccessDbContext> store, EventStamp stamp, [FromKeyedServices(AccessRequestsModule.ClockKey)] TimeProvider clock) =>
-        Answer(id, await AsApplicant(store, id, stamp, async (db, request, ct) =>
+        Respond(id, "The access request is not valid", await AsApplicant(store, id, stamp, async (db, request, ct) =>
         {
             var at = stamp.On(clock);
             db.Publish(request.Withdraw(at));
@@ -163,7 +163,7 @@ public static class AccessRequestsApi
             await EndEntitlementsOf(db, request, "access request concluded", at, ct);
             return AccessRequestView.Of(request);
         });
-        return Answer(id, view);
+        return Respond(id, "The access request is not valid", view);
     }
 
     private static async Task<Results<Ok<AccessRequestView>, ValidationProblem, ProblemHttpResult>> AddComment(
@@ -186,7 +186,7 @@ public static class AccessRequestsApi
 
     private static async Task<Results<Ok<AccessRequestView>, ValidationProblem, ProblemHttpResult>> AcceptConditions(
         Guid id, string datasetId, GroupCommit<AccessDbContext> store, EventStamp stamp, [FromKeyedServices(AccessRequestsModule.ClockKey)] TimeProvider clock) =>
-        Answer(id, await AsApplicant(store, id, stamp, async (db, request, ct) =>
+        Respond(id, "The access request is not valid", await AsApplicant(store, id, stamp, async (db, request, ct) =>
         {
             if (request.Find(datasetId) is null)
                 throw new KeyNotFoundException();
@@ -285,10 +285,7 @@ public static class AccessRequestsApi
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static Results<Ok<AccessRequestView>, ValidationProblem, ProblemHttpResult> Answer(Guid id, AccessRequestView? view) =>
-        view is null ? NotFound(id) : TypedResults.Ok(view);
-
-    /// <summary>A unit's outcome: null (not found, or not the caller's), validation errors, or the changed request.</summary>
+    /// <summary>A unit's outcome: null (not found, or not the caller's), validation errors (titled <paramref name="invalidTitle"/>), or the changed request.</summary>
     private static Results<Ok<AccessRequestView>, ValidationProblem, ProblemHttpResult> Respond(Guid id, string invalidTitle, object? outcome) => outcome switch
     {
         null => NotFound(id),
