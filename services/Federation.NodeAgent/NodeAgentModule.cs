@@ -44,7 +44,7 @@ public sealed class NodeAgentModule : IFederationModule
                 http.Timeout = TimeSpan.FromSeconds(30);
             });
         else
-            builder.Services.AddSingleton<IImageSource>(Demo.Cohort(settings.NodeName));
+            builder.Services.AddSingleton<IImageSource>(settings.Synthetic.IsSet ? settings.Synthetic.Source(settings) : Demo.Cohort(settings.NodeName));
         builder.Services.AddHostedService<Indexer>();
     }
 

@@ -26,6 +26,12 @@ public sealed class NodeAgentOptions
     public bool IsDemo => Node is null;
 
     public string NodeName => Node ?? "node-demo";
+
+    /// <summary>A synthetic cohort of a hospital's size instead of Orthanc (benchmarks); unset: Orthanc, or the small demo cohort.</summary>
+    public SyntheticCohortSettings Synthetic { get; set; } = new();
+
+    /// <summary>Images per reconciliation page, each page its own transaction (also the page size of the store's listing).</summary>
+    public int ReconcilePageSize { get; set; } = 1000;
 }
 
 /// <summary>

@@ -23,6 +23,8 @@ internal static class NodeHosts
             $"--Federation:NodeAgent:DataHolder={holder}",
             $"--Federation:NodeAgent:OrthancUrl={orthanc}",
             "--Federation:NodeAgent:PollInterval=00:00:00.200",
+            // Small pages: reconciliation walks Orthanc's listing (/instances?since&limit) across page boundaries.
+            "--Federation:NodeAgent:ReconcilePageSize=5",
             $"--Federation:NodeAgent:Datasets:0:Id={datasetId}",
             $"--Federation:NodeAgent:Datasets:0:Collection={collection}",
             $"--Federation:NodeAgent:Datasets:0:Title={title}",

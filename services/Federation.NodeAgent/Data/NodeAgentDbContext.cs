@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Federation.NodeAgent.Data;
 
 /// <summary>
-/// The node's own database: the image index (one row per instance, no pixels, no names), the change-log
-/// cursor, what it has published, and its outbox. The index lives here rather than in memory, so a node
-/// holding millions of images stays small.
+/// The node's own database: the image index (one row per instance, no pixels, no names) with its
+/// subject-level summary, the change-log cursor, what it has published, and its outbox. The index lives
+/// here rather than in memory, so a node holding millions of images stays small.
 /// </summary>
 public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> options) : ServiceDbContext(options)
 {
@@ -15,6 +15,8 @@ public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> opti
     public DbSet<IndexCursor> Cursors => Set<IndexCursor>();
     public DbSet<PublishedDataset> Published => Set<PublishedDataset>();
     public DbSet<WithdrawnSubject> Withdrawn => Set<WithdrawnSubject>();
+    public DbSet<IndexedSubject> Subjects => Set<IndexedSubject>();
+    public DbSet<SubjectKind> SubjectKinds => Set<SubjectKind>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -31,8 +33,28 @@ public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> opti
             e.Property(i => i.Modality).HasMaxLength(16);
             e.Property(i => i.BodyPart).HasMaxLength(64);
             e.Property(i => i.Sex).HasMaxLength(1);
-            // Every dataset query filters on the collection first.
+            e.Ignore(i => i.Subject);
+            // Summaries are rebuilt a subject at a time: by collection, then patient.
             e.HasIndex(i => new { i.Collection, i.PatientId });
+        });
+        modelBuilder.Entity<IndexedSubject>(e =>
+        {
+            e.ToTable("indexed_subjects");
+            e.HasKey(s => new { s.Collection, s.PatientId });
+            e.Property(s => s.Collection).HasMaxLength(100);
+            e.Property(s => s.PatientId).HasMaxLength(100);
+            e.Property(s => s.Sex).HasMaxLength(1);
+        });
+        modelBuilder.Entity<SubjectKind>(e =>
+        {
+            e.ToTable("indexed_subject_kinds");
+            // Led by the collection: a count reads one dataset's rows in subject order, ready for grouping.
+            e.HasKey(k => new { k.Collection, k.PatientId, k.Modality, k.BodyPart });
+            e.Property(k => k.Collection).HasMaxLength(100);
+            e.Property(k => k.PatientId).HasMaxLength(100);
+            e.Property(k => k.Modality).HasMaxLength(16);
+            e.Property(k => k.BodyPart).HasMaxLength(64);
+            e.Property(k => k.Sex).HasMaxLength(1);
         });
         modelBuilder.Entity<IndexCursor>(e =>
         {

@@ -43,8 +43,13 @@ public sealed class OrthancImageSource(HttpClient http) : IImageSource
             instance["FileSize"]?.GetValue<long>() ?? 0);
     }
 
-    public async Task<IReadOnlyList<string>> AllInstanceIds(CancellationToken cancellationToken) =>
-        (await http.GetFromJsonAsync<List<string>>("/instances", cancellationToken))!;
+    // Orthanc lists resources in its own insertion order; since is an offset into that list, so an image deleted
+    // meanwhile before the offset shifts the rest by one (the reconciler's next count check repairs what that skips).
+    public async Task<InstanceIdPage> InstanceIds(long from, int limit, CancellationToken cancellationToken)
+    {
+        var ids = (await http.GetFromJsonAsync<List<string>>($"/instances?since={from}&limit={limit}", cancellationToken))!;
+        return new InstanceIdPage(ids, from + ids.Count, ids.Count < limit);
+    }
 
     public async Task<long> InstanceCount(CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<JsonObject>("/statistics", cancellationToken))!["CountInstances"]!.GetValue<long>();

@@ -1,47 +1,120 @@
+using System.Globalization;
+
 namespace Federation.NodeAgent.Images;
 
+/// <summary>A kind of image: what a series shows (modality) and where (body part).</summary>
+public sealed record SyntheticKind(string Modality, string BodyPart);
+
+/// <summary>One collection of a synthetic cohort: its subjects and the kinds of image they have (each study is one kind; the first study the first kind).</summary>
+public sealed record SyntheticCollection(string Name, int Subjects, IReadOnlyList<SyntheticKind> Kinds);
+
 /// <summary>
-/// A deterministic synthetic cohort standing in for a PACS (the embedded demo, benchmarks): every image
-/// is one "NewInstance" change, in order. Nothing here resembles real people: ids are counters.
+/// A deterministic synthetic cohort standing in for a PACS (the embedded demo, benchmarks): every image is
+/// one "NewInstance" change, in order. Nothing is held per image: image number g (0 ≤ g &lt; instances) is
+/// computed from the seed and g when asked for (its subject, study, series, attributes), so a cohort of
+/// millions costs no memory. Subjects have near-equal numbers of images; a subject's images fill series of
+/// <c>seriesSize</c>, <c>seriesPerStudy</c> series a study. Nothing here resembles real people: ids are counters.
 /// </summary>
 public sealed class SyntheticImageSource : IImageSource
 {
-    private readonly List<ImageRecord> images;
+    private const int ChangePage = 1000;
 
-    public SyntheticImageSource(IEnumerable<ImageRecord> images) => this.images = images.ToList();
+    private readonly string node;
+    private readonly int seed;
+    private readonly IReadOnlyList<SyntheticCollection> collections;
+    private readonly int[] firstSubjectOf; // collection c holds subjects firstSubjectOf[c] .. firstSubjectOf[c + 1] - 1
+    private readonly long instances;
+    private readonly long perSubject;
+    private readonly long larger; // the first `larger` subjects have one image more than perSubject
+    private readonly int seriesSize;
+    private readonly int seriesPerStudy;
+    private readonly string idPrefix;
 
-    /// <summary>A cohort: for each collection, <paramref name="patients"/> subjects with one study of a few series.</summary>
-    public static SyntheticImageSource Cohort(string node, int seed, params (string Collection, string Modality, string BodyPart, int Patients)[] collections)
+    public SyntheticImageSource(string node, int seed, IReadOnlyList<SyntheticCollection> collections, long instances, int seriesSize, int seriesPerStudy)
     {
-        var random = new Random(seed);
-        var images = new List<ImageRecord>();
-        foreach (var (collection, modality, bodyPart, patients) in collections)
-            for (var p = 0; p < patients; p++)
-            {
-                var patient = $"{node}-{collection}-{p:D5}";
-                var sex = random.Next(2) == 0 ? "F" : "M";
-                var birthYear = 1940 + random.Next(60);
-                var studyYear = 2015 + random.Next(10);
-                for (var s = 0; s < 2; s++)
-                    for (var i = 0; i < 4; i++)
-                        images.Add(new ImageRecord($"{patient}-{s}-{i}", collection, patient, $"{patient}.study", $"{patient}.series{s}",
-                            modality, bodyPart, sex, birthYear, studyYear, 512 * 1024 + random.Next(64 * 1024)));
-            }
-        return new SyntheticImageSource(images);
+        var subjects = collections.Sum(c => c.Subjects);
+        if (subjects < 1 || instances < subjects || seriesSize < 1 || seriesPerStudy < 1 || collections.Any(c => c.Subjects < 0 || c.Kinds.Count == 0))
+            throw new ArgumentException("A synthetic cohort needs at least one subject, at least one image per subject, series and studies of at least one, and a kind per collection.");
+        this.node = node;
+        this.seed = seed;
+        this.collections = collections;
+        this.instances = instances;
+        this.seriesSize = seriesSize;
+        this.seriesPerStudy = seriesPerStudy;
+        perSubject = instances / subjects;
+        larger = instances % subjects;
+        firstSubjectOf = new int[collections.Count + 1];
+        for (var c = 0; c < collections.Count; c++)
+            firstSubjectOf[c + 1] = firstSubjectOf[c] + collections[c].Subjects;
+        idPrefix = $"{node}/";
     }
+
+    /// <summary>The demo's shape: for each collection, <c>Patients</c> subjects with one study of two series of four images, one kind each.</summary>
+    public static SyntheticImageSource Cohort(string node, int seed, params (string Collection, string Modality, string BodyPart, int Patients)[] collections) =>
+        new(node, seed, collections.Select(c => new SyntheticCollection(c.Collection, c.Patients, [new SyntheticKind(c.Modality, c.BodyPart)])).ToList(),
+            instances: collections.Sum(c => c.Patients) * 8L, seriesSize: 4, seriesPerStudy: 2);
+
+    public long Instances => instances;
 
     public Task<ChangePage> ChangesSince(long since, CancellationToken cancellationToken)
     {
-        var page = images.Skip((int)since).Take(1000).Select((image, i) => new ImageChange(since + i + 1, "NewInstance", "Instance", image.InstanceId)).ToList();
-        var last = since + page.Count;
-        return Task.FromResult(new ChangePage(page, last, last >= images.Count));
+        var from = Math.Clamp(since, 0, instances);
+        var to = Math.Min(from + ChangePage, instances);
+        var changes = new List<ImageChange>((int)(to - from));
+        for (var g = from; g < to; g++)
+            changes.Add(new ImageChange(g + 1, "NewInstance", "Instance", InstanceId(g)));
+        return Task.FromResult(new ChangePage(changes, to, to >= instances));
     }
 
     public Task<ImageRecord?> Describe(string instanceId, CancellationToken cancellationToken) =>
-        Task.FromResult(images.FirstOrDefault(i => i.InstanceId == instanceId));
+        Task.FromResult(instanceId.StartsWith(idPrefix, StringComparison.Ordinal)
+            && long.TryParse(instanceId.AsSpan(idPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var g) && g < instances
+            && InstanceId(g) == instanceId // no leading zeros: one id per image
+                ? Image(g)
+                : null);
 
-    public Task<long> InstanceCount(CancellationToken cancellationToken) => Task.FromResult((long)images.Count);
+    public Task<long> InstanceCount(CancellationToken cancellationToken) => Task.FromResult(instances);
 
-    public Task<IReadOnlyList<string>> AllInstanceIds(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(images.Select(i => i.InstanceId).ToList());
+    public Task<InstanceIdPage> InstanceIds(long from, int limit, CancellationToken cancellationToken)
+    {
+        var start = Math.Clamp(from, 0, instances);
+        var end = Math.Min(start + limit, instances);
+        var ids = new List<string>((int)(end - start));
+        for (var g = start; g < end; g++)
+            ids.Add(InstanceId(g));
+        return Task.FromResult(new InstanceIdPage(ids, end, end >= instances));
+    }
+
+    private string InstanceId(long g) => idPrefix + g.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Image g: its subject s and its place k among the subject's images decide everything else.</summary>
+    private ImageRecord Image(long g)
+    {
+        var boundary = larger * (perSubject + 1);
+        var s = g < boundary ? g / (perSubject + 1) : larger + (g - boundary) / perSubject;
+        var k = g - (s * perSubject + Math.Min(s, larger));
+        var c = 0;
+        while (s >= firstSubjectOf[c + 1])
+            c++;
+        var collection = collections[c];
+        var patient = $"{node}-{collection.Name}-{s - firstSubjectOf[c]:D5}";
+        var series = k / seriesSize;
+        var study = series / seriesPerStudy;
+        var subject = Mix(seed, s, 0);
+        var birthYear = 1930 + (int)(subject % 76);
+        var firstStudyYear = 2012 + (int)((subject >> 16) % 13);
+        var kind = study == 0 ? collection.Kinds[0] : collection.Kinds[(int)(Mix(seed, s, study) % (ulong)collection.Kinds.Count)];
+        return new ImageRecord(InstanceId(g), collection.Name, patient, $"{patient}.study{study}", $"{patient}.series{series}",
+            kind.Modality, kind.BodyPart, ((subject >> 40) & 1) == 0 ? "F" : "M", birthYear, firstStudyYear + (int)study,
+            512 * 1024 + (long)(Mix(seed, g, 1) % (64 * 1024)));
+    }
+
+    // SplitMix64 over (seed, a, b): the same numbers on every machine and run, unlike System.Random's unspecified algorithm.
+    private static ulong Mix(int seed, long a, long b)
+    {
+        var z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)a * 0xBF58476D1CE4E5B9UL + (ulong)b * 0x94D049BB133111EBUL + 0x632BE59BD9B4E019UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
+    }
 }

@@ -17,6 +17,17 @@ public sealed class IndexedInstance
     public int? StudyYear { get; set; }
     public long SizeBytes { get; set; }
 
+    /// <summary>The reconciliation pass that last saw this image in the store: after a full pass, older rows are gone from it.</summary>
+    public long Pass { get; set; }
+
+    /// <summary>The subject whose summary this row counts in; none when the image belongs to no collection (no dataset counts it).</summary>
+    public SubjectKey? Subject => Collection is null ? null : new SubjectKey(Collection, PatientId);
+
+    public bool Matches(ImageRecord image) =>
+        (InstanceId, Collection, PatientId, StudyUid, SeriesUid, Modality, BodyPart, Sex, BirthYear, StudyYear, SizeBytes) ==
+        (image.InstanceId, image.Collection, image.PatientId, image.StudyUid, image.SeriesUid, image.Modality, image.BodyPart, image.Sex, image.BirthYear,
+            image.StudyYear, image.SizeBytes);
+
     public void Apply(ImageRecord image)
     {
         InstanceId = image.InstanceId;
@@ -40,8 +51,20 @@ public sealed class IndexCursor
     public long LastChange { get; set; }
     public bool Reconciled { get; set; }
 
-    /// <summary>Something besides the images changed the descriptions (a withdrawal): republish at the next step.</summary>
+    /// <summary>Something besides the images changed the descriptions (a withdrawal, a reconciliation): republish at the next step.</summary>
     public bool DescriptionsStale { get; set; }
+
+    /// <summary>The number of the running reconciliation pass, or of the last one.</summary>
+    public long ReconcilePass { get; set; }
+
+    /// <summary>Where the running pass continues in the store's listing; null when no pass runs.</summary>
+    public long? ReconcileNext { get; set; }
+
+    /// <summary>
+    /// How many images the index holds, kept in the same transactions as the rows (and recounted at the end of
+    /// each pass): compared with the store's count at every poll, which must not count millions of rows.
+    /// </summary>
+    public long Instances { get; set; }
 }
 
 /// <summary>The last description published for a dataset: its version and a fingerprint to tell whether anything changed.</summary>

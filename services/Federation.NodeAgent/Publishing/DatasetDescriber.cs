@@ -5,26 +5,30 @@ using Microsoft.EntityFrameworkCore;
 namespace Federation.NodeAgent.Publishing;
 
 /// <summary>
-/// Computes a dataset's description from the node's index, in the database (the index may hold millions
-/// of rows): counts, sizes, modalities, body parts, years, and subject-level distributions with small cells
-/// suppressed. Nothing subject-level leaves this class.
+/// Computes a dataset's description from the node's index, in the database, from the subject summaries
+/// (thousands of rows where the image rows are millions): counts, sizes, modalities, body parts, years, and
+/// subject-level distributions with small cells suppressed. Nothing subject-level leaves this class.
 /// </summary>
 public static class DatasetDescriber
 {
     public static async Task<DatasetDescription?> Describe(NodeAgentDbContext db, DatasetSettings dataset, NodeAgentOptions node, CancellationToken cancellationToken)
     {
-        var images = SubjectCounts.Images(db, dataset);
-        var totals = await images.GroupBy(_ => 1).Select(g => new
+        var subjects = SubjectCounts.Subjects(db, dataset);
+        // A subject's studies and series are their own (UIDs are unique), so the dataset's are the sums.
+        var totals = await subjects.GroupBy(_ => 1).Select(g => new
         {
-            Instances = g.LongCount(),
-            Size = g.Sum(i => i.SizeBytes),
-            FirstYear = g.Min(i => i.StudyYear),
-            LastYear = g.Max(i => i.StudyYear),
+            Studies = g.Sum(s => s.Studies),
+            Series = g.Sum(s => s.Series),
+            Instances = g.Sum(s => s.Instances),
+            Size = g.Sum(s => s.SizeBytes),
+            FirstYear = g.Min(s => s.FirstStudyYear),
+            LastYear = g.Max(s => s.LastStudyYear),
         }).FirstOrDefaultAsync(cancellationToken);
         if (totals is null)
             return null;
 
-        var (subjectCount, sex, ageAtStudy) = await SubjectCounts.Of(SubjectCounts.Subjects(images), node.SmallCellThreshold, cancellationToken);
+        var kinds = SubjectCounts.Kinds(db, dataset);
+        var (subjectCount, sex, ageAtStudy) = await SubjectCounts.Tally(SubjectCounts.Of(subjects), node.SmallCellThreshold, cancellationToken);
         return new DatasetDescription(
             dataset.Id,
             dataset.Title,
@@ -34,11 +38,11 @@ public static class DatasetDescriber
             node.Country,
             dataset.CancerType,
             dataset.CancerTypeLabel,
-            await images.Select(i => i.BodyPart).Where(b => b != "").Distinct().OrderBy(b => b).ToListAsync(cancellationToken),
-            await images.Select(i => i.Modality).Where(m => m != "").Distinct().OrderBy(m => m).ToListAsync(cancellationToken),
+            await kinds.Select(k => k.BodyPart).Where(b => b != "").Distinct().OrderBy(b => b).ToListAsync(cancellationToken),
+            await kinds.Select(k => k.Modality).Where(m => m != "").Distinct().OrderBy(m => m).ToListAsync(cancellationToken),
             subjectCount,
-            await images.Select(i => i.StudyUid).Distinct().CountAsync(cancellationToken),
-            await images.Select(i => i.SeriesUid).Distinct().CountAsync(cancellationToken),
+            totals.Studies,
+            totals.Series,
             totals.Instances,
             totals.Size,
             ageAtStudy,

@@ -6,9 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Federation.NodeAgent.Publishing;
 
 /// <summary>
-/// Subject-level counting over the index, in the database, shared by dataset descriptions and federated
-/// count queries: one row per subject (sex, age at first study), then counts per sex and age band with
-/// every cell under the small-cell threshold left without its number.
+/// Subject-level counting, in the database, shared by dataset descriptions and federated count queries. It
+/// reads the subject summaries (one row per subject, or per subject and kind of image), never the image rows:
+/// a count touches thousands of rows on a node holding millions of images. One row per subject (sex, age at
+/// first study), then counts per sex and age band with every cell under the small-cell threshold left without its number.
 /// </summary>
 public static class SubjectCounts
 {
@@ -21,24 +22,34 @@ public static class SubjectCounts
 
     private static readonly (string Key, int From, int To)[] AgeBands = [("0-17", 0, 17), ("18-39", 18, 39), ("40-59", 40, 59), ("60-79", 60, 79), ("80+", 80, 200)];
 
-    /// <summary>A dataset's images, without the subjects who withdrew consent (they are not in the dataset any more, for any count).</summary>
-    public static IQueryable<IndexedInstance> Images(NodeAgentDbContext db, DatasetSettings dataset) =>
-        db.Instances.AsNoTracking().Where(i => i.Collection == dataset.Collection
-            && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == i.PatientId));
+    /// <summary>A dataset's subjects, without those who withdrew consent (they are not in the dataset any more, for any count).</summary>
+    public static IQueryable<IndexedSubject> Subjects(NodeAgentDbContext db, DatasetSettings dataset) =>
+        db.Subjects.AsNoTracking().Where(s => s.Collection == dataset.Collection
+            && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == s.PatientId));
 
-    public static IQueryable<Subject> Subjects(IQueryable<IndexedInstance> images) =>
-        images.GroupBy(i => i.PatientId).Select(g => new Subject { Sex = g.Max(i => i.Sex)!, Age = g.Min(i => i.StudyYear) - g.Min(i => i.BirthYear) });
+    /// <summary>The same, per kind of image (modality and body part).</summary>
+    public static IQueryable<SubjectKind> Kinds(NodeAgentDbContext db, DatasetSettings dataset) =>
+        db.SubjectKinds.AsNoTracking().Where(k => k.Collection == dataset.Collection
+            && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == k.PatientId));
 
-    public static async Task<(int Subjects, List<CountBucket> Sex, List<CountBucket> AgeAtStudy)> Of(
+    public static IQueryable<Subject> Of(IQueryable<IndexedSubject> subjects) =>
+        subjects.Select(s => new Subject { Sex = s.Sex, Age = s.FirstStudyYear - s.BirthYear });
+
+    /// <summary>Subjects with images of the kinds given, aged at their first study of those kinds.</summary>
+    public static IQueryable<Subject> Of(IQueryable<SubjectKind> kinds) =>
+        kinds.GroupBy(k => k.PatientId).Select(g => new Subject { Sex = g.Max(k => k.Sex)!, Age = g.Min(k => k.FirstStudyYear) - g.Min(k => k.BirthYear) });
+
+    /// <summary>The number of subjects and their distributions by sex and age band, small cells suppressed: one query.</summary>
+    public static async Task<(int Subjects, List<CountBucket> Sex, List<CountBucket> AgeAtStudy)> Tally(
         IQueryable<Subject> subjects, int threshold, CancellationToken cancellationToken)
     {
-        var bySex = await subjects.GroupBy(s => s.Sex).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var ages = await subjects.Where(s => s.Age != null).GroupBy(s => s.Age).Select(g => new { Age = g.Key!.Value, Count = g.Count() }).ToListAsync(cancellationToken);
+        var cells = await subjects.GroupBy(s => new { s.Sex, s.Age }).Select(g => new { g.Key.Sex, g.Key.Age, Count = g.Count() }).ToListAsync(cancellationToken);
         int? Suppressed(int count) => count >= threshold ? count : null;
         return (
-            bySex.Sum(s => s.Count),
-            bySex.OrderBy(s => s.Key).Select(s => new CountBucket(s.Key ?? "O", Suppressed(s.Count))).ToList(),
-            AgeBands.Select(b => new CountBucket(b.Key, Suppressed(ages.Where(a => a.Age >= b.From && a.Age <= b.To).Sum(a => a.Count)))).ToList());
+            cells.Sum(c => c.Count),
+            cells.GroupBy(c => c.Sex ?? "O", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new CountBucket(g.Key, Suppressed(g.Sum(c => c.Count)))).ToList(),
+            AgeBands.Select(b => new CountBucket(b.Key, Suppressed(cells.Where(c => c.Age >= b.From && c.Age <= b.To).Sum(c => c.Count)))).ToList());
     }
 
     /// <summary>The answer to a federated count query for one dataset, the small-cell rule applied to the total too.</summary>
@@ -48,25 +59,31 @@ public static class SubjectCounts
             return null;
         if (filter.CancerType is { } cancerType && !string.Equals(cancerType, dataset.CancerType, StringComparison.OrdinalIgnoreCase))
             return new DatasetCount(dataset.Id, false, 0, [], []);
-        var images = Images(db, dataset);
-        if (filter.Modality is { } modality)
+        IQueryable<Subject> subjects;
+        if (filter.Modality is null && filter.BodyPart is null)
+            subjects = Of(Subjects(db, dataset)); // one row per subject: the smallest table that answers
+        else
         {
-            var wanted = modality.ToUpperInvariant();
-            images = images.Where(i => i.Modality == wanted);
+            var kinds = Kinds(db, dataset);
+            if (filter.Modality is { } modality)
+            {
+                var wanted = modality.ToUpperInvariant();
+                kinds = kinds.Where(k => k.Modality == wanted);
+            }
+            if (filter.BodyPart is { } bodyPart)
+            {
+                var wanted = bodyPart.ToUpperInvariant();
+                kinds = kinds.Where(k => k.BodyPart == wanted);
+            }
+            subjects = Of(kinds);
         }
-        if (filter.BodyPart is { } bodyPart)
-        {
-            var wanted = bodyPart.ToUpperInvariant();
-            images = images.Where(i => i.BodyPart == wanted);
-        }
-        var subjects = Subjects(images);
         if (filter.Sex is { } sex)
             subjects = subjects.Where(s => s.Sex == sex.ToUpperInvariant());
         if (filter.MinAge is { } minAge)
             subjects = subjects.Where(s => s.Age >= minAge);
         if (filter.MaxAge is { } maxAge)
             subjects = subjects.Where(s => s.Age <= maxAge);
-        var (total, bySex, byAge) = await Of(subjects, threshold, cancellationToken);
+        var (total, bySex, byAge) = await Tally(subjects, threshold, cancellationToken);
         return new DatasetCount(dataset.Id, total > 0, total >= threshold || total == 0 ? total : null, bySex, byAge);
     }
 }
