@@ -2,8 +2,10 @@ using Federation.Identity.Accounts;
 using Federation.Identity.Admin;
 using Federation.Identity.Data;
 using Federation.Identity.Keys;
+using Federation.Identity.Nodes;
 using Federation.Identity.Protocol;
 using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
 using Federation.ServiceDefaults.Security;
 using MassTransit;
@@ -38,12 +40,20 @@ public sealed class IdentityModule : IFederationModule
         services.AddSingleton<AccountStore>();
         services.AddScoped<ClientRegistry>();
         services.AddHostedService<DemoSeeder>();
+        services.AddScoped<NodeCredentialIssuer>();
+        services.AddSingleton(settings.Broker);
+        if (settings.Broker.ManagementUrl is not null)
+            services.AddHttpClient<IBrokerAccounts, RabbitMqBrokerAccounts>(http => RabbitMqBrokerAccounts.Configure(http, settings.Broker));
+        else
+            services.AddSingleton<IBrokerAccounts, NoBrokerAccounts>();
         services.AddHealthChecks().AddCheck<KeysLoadedCheck>("identity-keys", tags: ["ready"]);
     }
 
+    // Node enrolment decisions come from the registry (compute): they open and close a node's credentials.
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        // Identity listens to nothing: it is the source of accounts and clients.
+        bus.AddInboxConsumer<NodeEnrolmentApprovedConsumer, IdentityDbContext>(Name, "node-grants");
+        bus.AddInboxConsumer<NodeRevokedConsumer, IdentityDbContext>(Name, "node-grants");
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -51,6 +61,7 @@ public sealed class IdentityModule : IFederationModule
         app.MapConnectEndpoints();
         app.MapLoginPage();
         app.MapIdentityAdminApi();
+        app.MapNodeCredentialsApi();
     }
 
     private sealed class KeysLoadedCheck(KeyRing keys) : IHealthCheck

@@ -30,6 +30,9 @@ public sealed class IdentitySettings
 
     public const string PortalClientId = "federation-portal";
 
+    /// <summary>The broker's management API, through which each node gets its own broker user (unset in the embedded mode).</summary>
+    public Nodes.BrokerSettings Broker { get; set; } = new();
+
     /// <summary>Reads and checks the settings; any problem stops start-up with one sentence.</summary>
     internal static IdentitySettings Read(IConfiguration configuration)
     {
@@ -60,6 +63,8 @@ public sealed class IdentitySettings
             throw new StartupConfigurationException("Federation:Identity:AccessTokenLifetime must be positive and at most one hour.");
         if (settings.RefreshTokenLifetime <= TimeSpan.Zero)
             throw new StartupConfigurationException("Federation:Identity:RefreshTokenLifetime must be positive.");
+        if (settings.Broker.ManagementUrl is { } management && (!management.IsAbsoluteUri || management.Scheme is not ("http" or "https")))
+            throw new StartupConfigurationException("Federation:Identity:Broker:ManagementUrl must be an absolute http(s) URL such as http://admin:secret@rabbitmq:15672/.");
         return settings;
     }
 

@@ -1,4 +1,5 @@
 using Federation.NodeAgent.Data;
+using Federation.NodeAgent.Heartbeat;
 using Federation.NodeAgent.Images;
 using Federation.NodeAgent.Indexing;
 using Federation.NodeAgent.Publishing;
@@ -46,14 +47,19 @@ public sealed class NodeAgentModule : IFederationModule
         else
             builder.Services.AddSingleton<IImageSource>(settings.Synthetic.IsSet ? settings.Synthetic.Source(settings) : Demo.Cohort(settings.NodeName));
         builder.Services.AddHostedService<Indexer>();
+        builder.Services.AddHostedService<HeartbeatSender>();
+        // The bus endpoint (where answers to this node's own requests would arrive) is named after the node: its
+        // broker user may declare and read only the node's own queues (see NodeBrokerAccess).
+        builder.Configuration[$"{MessagingOptions.Section}:{nameof(MessagingOptions.BusEndpointPrefix)}"] = NodeBrokerAccess.BusEndpointPrefix(node);
     }
 
     // Each node its own queue (node-agent-<node>-consent-withdrawn): nodes never compete for one another's messages.
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
-        bus.AddInboxConsumer<ConsentWithdrawnConsumer, NodeAgentDbContext>(Name, $"{node}-consent-withdrawn");
+        // Queue names are NodeBrokerAccess's: the node's broker user may touch exactly those.
+        bus.AddInboxConsumer<ConsentWithdrawnConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.ConsentWithdrawn}");
         // Queries change nothing: no inbox, no retries (an answer after the deadline is worthless).
-        bus.AddConsumer<CountQueryConsumer>().Endpoint(e => e.Name = EndpointNames.For(Name, $"{node}-count-query"));
+        bus.AddConsumer<CountQueryConsumer>().Endpoint(e => e.Name = NodeBrokerAccess.QueueOf(node, NodeBrokerAccess.Endpoints.CountQuery));
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -73,6 +79,8 @@ public sealed class NodeAgentModule : IFederationModule
             problems.Add("dataset ids must be unique");
         if (settings.SmallCellThreshold < 1)
             problems.Add("SmallCellThreshold must be at least 1");
+        if (settings.HeartbeatInterval <= TimeSpan.Zero)
+            problems.Add("HeartbeatInterval must be positive");
         if (problems.Count > 0)
             throw new StartupConfigurationException($"The node agent of node '{settings.Node}' is not configured: {string.Join("; ", problems)}.");
     }

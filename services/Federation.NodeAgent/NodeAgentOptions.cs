@@ -23,6 +23,12 @@ public sealed class NodeAgentOptions
 
     public List<DatasetSettings> Datasets { get; set; } = [];
 
+    /// <summary>How often the node tells the registry it is alive, what it can run and what waits at it.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>What the node can run, as reported in its heartbeats (CPU and memory are detected unless set).</summary>
+    public Heartbeat.CapabilitySettings Capabilities { get; set; } = new();
+
     public bool IsDemo => Node is null;
 
     public string NodeName => Node ?? "node-demo";

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Federation.Identity.Tests;
 
-/// <summary>Signing keys survive restarts and rotate without invalidating tokens; the admin API creates people and clients.</summary>
+/// <summary>Signing keys survive restarts and rotate without invalidating tokens; the admin API creates people and partners; nodes get clients through enrolment.</summary>
 public sealed class KeysAndAdministrationTests
 {
     [Fact]
@@ -39,7 +39,7 @@ public sealed class KeysAndAdministrationTests
     }
 
     [Fact]
-    public async Task An_admin_creates_a_dac_member_a_partner_and_a_node_agent_with_secrets_shown_once()
+    public async Task An_admin_creates_a_dac_member_and_a_partner_with_secrets_shown_once()
     {
         await using var federation = await InProcessFederation.Start("identity");
         using var admin = await federation.SignIn("admin");
@@ -63,12 +63,48 @@ public sealed class KeysAndAdministrationTests
         var partnerToken = await Oidc.ClientCredentials(federation.Client.BaseAddress!, "registry-x", secret, "events discovery");
         Assert.Equal("partner", new JsonWebToken(partnerToken.AccessToken).GetClaim("role").Value);
 
-        using var node = await admin.PostAsJsonAsync("/api/identity/nodes", new { node = "hospital-b-node" });
-        var nodeSecret = (await node.Content.ReadFromJsonAsync<JsonObject>())!["clientSecret"]!.GetValue<string>();
-        var nodeToken = new JsonWebToken((await Oidc.ClientCredentials(federation.Client.BaseAddress!, "node-hospital-b-node", nodeSecret, "node")).AccessToken);
+        using var nodeLike = await admin.PostAsJsonAsync("/api/identity/clients", new { clientId = "node-hospital-b", displayName = "Not a node" });
+        Assert.Equal(HttpStatusCode.BadRequest, nodeLike.StatusCode); // node agents' ids are reserved: they come from enrolment only
+    }
+
+    [Fact]
+    public async Task A_node_gets_its_client_only_once_approved_only_once_and_loses_it_when_revoked()
+    {
+        await using var federation = await InProcessFederation.Start("identity,compute");
+        using var admin = await federation.SignIn("admin");
+        var (operatorClient, _) = await federation.SignInNewOperator("op.b", "hospital-b-node");
+        using (var asked = await operatorClient.PostAsJsonAsync("/api/nodes", new
+               {
+                   node = "hospital-b-node", country = "FR", institution = "Hôpital B", dataHolder = "hospital-b", tier = "searchable",
+                   capabilities = new { cpus = 8, memoryBytes = 32L << 30, gpus = 0, gpuMemoryBytes = 0, bandwidthBitsPerSecond = 100_000_000 },
+               }))
+            Assert.Equal(HttpStatusCode.Created, asked.StatusCode);
+        using (var early = await operatorClient.PostAsync("/api/identity/nodes/hospital-b-node/credentials", null))
+            Assert.Equal(HttpStatusCode.NotFound, early.StatusCode);
+
+        using (await admin.PostAsync("/api/nodes/hospital-b-node/approve", null)) { }
+        var created = await Eventually.Until(async () =>
+            {
+                using var response = await operatorClient.PostAsync("/api/identity/nodes/hospital-b-node/credentials", null);
+                return response.StatusCode == HttpStatusCode.Created ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+            }, c => c is not null, TimeSpan.FromSeconds(30), "the node's credentials");
+        Assert.Null(created!["brokerUser"]); // the embedded, in-memory bus has no broker users
+        var nodeToken = new JsonWebToken((await Oidc.ClientCredentials(federation.Client.BaseAddress!, "node-hospital-b-node",
+            created["clientSecret"]!.GetValue<string>(), "node")).AccessToken);
         Assert.Equal(("node-agent", "hospital-b-node"), (nodeToken.GetClaim("role").Value, nodeToken.GetClaim("node").Value));
-        using var twice = await admin.PostAsJsonAsync("/api/identity/nodes", new { node = "hospital-b-node" });
-        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        using (var twice = await operatorClient.PostAsync("/api/identity/nodes/hospital-b-node/credentials", null))
+            Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+
+        using (await admin.PostAsJsonAsync("/api/nodes/hospital-b-node/revoke", new { reason = "test" })) { }
+        await Eventually.Until(async () =>
+            {
+                using var response = await federation.Client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["grant_type"] = "client_credentials", ["client_id"] = "node-hospital-b-node",
+                    ["client_secret"] = created["clientSecret"]!.GetValue<string>(), ["scope"] = "node",
+                }));
+                return response.StatusCode;
+            }, status => status != HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the revoked node's client refused");
     }
 
     [Fact]

@@ -78,17 +78,22 @@ public sealed class SecuredFederation : IAsyncLifetime
         _ => throw new ArgumentException($"No demo person holds role {role}."),
     };
 
+    private const string DemoNode = "node-demo";
+
     /// <summary>Everything a refused request must leave untouched: committed state changes, accounts, clients, keys.</summary>
-    public async Task<(long, int, int, int, int, int, int, int)> Fingerprint()
+    public async Task<(long, int, int, int, int, int, int, int, long, int)> Fingerprint()
     {
         var access = Federation.Services.GetRequiredService<IDbContextFactory<AccessDbContext>>();
         var identity = Federation.Services.GetRequiredService<IDbContextFactory<IdentityDbContext>>();
         await using var a = await access.CreateDbContextAsync();
         await using var i = await identity.CreateDbContextAsync();
         await using var c = await Federation.Services.GetRequiredService<IDbContextFactory<Federation.Consent.Data.ConsentDbContext>>().CreateDbContextAsync();
+        await using var compute = await Federation.Services.GetRequiredService<IDbContextFactory<Federation.Compute.Data.ComputeDbContext>>().CreateDbContextAsync();
         return (await a.AccessRequests.SumAsync(r => r.Version), await i.Accounts.CountAsync(),
             await i.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>().CountAsync(), await i.Keys.CountAsync(),
             await c.Conditions.CountAsync(), await a.ReviewPolicies.CountAsync(), await a.Entitlements.CountAsync(),
-            await c.Withdrawals.CountAsync());
+            await c.Withdrawals.CountAsync(),
+            // The demo node's own enrolment and heartbeats change on their own schedule: every other node counts.
+            await compute.Nodes.Where(n => n.Name != DemoNode).SumAsync(n => n.Version), await i.NodeGrants.CountAsync(g => g.Node != DemoNode));
     }
 }

@@ -67,10 +67,15 @@ public sealed class InProcessFederation : IAsyncDisposable
     public static Task<InProcessFederation> Start(string roles = "all", params string[] settings) => Start(roles, _ => { }, settings);
 
     /// <param name="services">Changes to the composed services before the host is built (e.g. a clock the test drives).</param>
-    public static async Task<InProcessFederation> Start(string roles, Action<IServiceCollection> services, params string[] settings)
+    public static Task<InProcessFederation> Start(string roles, Action<IServiceCollection> services, params string[] settings) =>
+        roles != "all" && !roles.Split(',').Contains("identity") ? StartExactly(roles + ",identity", services, settings) : StartExactly(roles, services, settings);
+
+    /// <summary>
+    /// Exactly <paramref name="roles"/>, without adding identity: a host that trusts an identity role elsewhere
+    /// (<c>Federation:Security:Authority</c>), such as a node agent with its own, restricted broker user.
+    /// </summary>
+    public static async Task<InProcessFederation> StartExactly(string roles, Action<IServiceCollection> services, params string[] settings)
     {
-        if (roles != "all" && !roles.Split(',').Contains("identity"))
-            roles += ",identity";
         var directory = Directory.CreateTempSubdirectory("federation-inproc-").FullName;
         var port = FreePort();
         string[] args = ["--roles", roles, "--urls", $"http://127.0.0.1:{port}", $"--Federation:DataDirectory={directory}",

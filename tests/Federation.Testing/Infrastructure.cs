@@ -6,15 +6,18 @@ namespace Federation.Testing;
 /// One private broker and one PostgreSQL cluster for a test collection. Each test takes its own
 /// virtual host and its own databases, so tests never see each other's messages or rows.
 /// </summary>
-public sealed class Infrastructure : IAsyncLifetime
+public class Infrastructure : IAsyncLifetime
 {
+    /// <summary>Whether the broker runs its management API (needed where node users are created).</summary>
+    protected virtual bool BrokerManagement => false;
+
     public RabbitMqServer Broker { get; private set; } = null!;
 
     public PostgresServer Postgres { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var broker = RabbitMqServer.Start();
+        var broker = RabbitMqServer.Start(BrokerManagement);
         var postgres = PostgresServer.Start();
         Broker = await broker;
         Postgres = await postgres;
@@ -40,4 +43,10 @@ public sealed class Infrastructure : IAsyncLifetime
             settings[$"ConnectionStrings__{service}"] = Postgres.ForDatabase($"{service}_{suffix}");
         return settings;
     }
+}
+
+/// <summary>The same with the broker's management API, through which the identity role creates each node's broker user.</summary>
+public sealed class ManagedInfrastructure : Infrastructure
+{
+    protected override bool BrokerManagement => true;
 }

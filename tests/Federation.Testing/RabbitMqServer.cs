@@ -12,7 +12,12 @@ public sealed class RabbitMqServer : IAsyncDisposable
     /// <summary>amqp://guest:guest@127.0.0.1:PORT/ — for ConnectionStrings:rabbitmq.</summary>
     public string Url { get; private set; } = "";
 
-    public static async Task<RabbitMqServer> Start() => new(await InfraScript.Run("rabbitmq.sh", "start"));
+    /// <summary>The management API (http://guest:guest@127.0.0.1:PORT/), when started with it.</summary>
+    public Uri? ManagementUrl { get; private set; }
+
+    /// <param name="management">With the management plugin (its HTTP API creates node users): a few seconds more to start.</param>
+    public static async Task<RabbitMqServer> Start(bool management = false) =>
+        new(await (management ? InfraScript.Run("rabbitmq.sh", "start", "--management") : InfraScript.Run("rabbitmq.sh", "start")));
 
     /// <summary>A broker on a given port (a client was pointed at it before it existed).</summary>
     public static async Task<RabbitMqServer> StartOn(int port) =>
@@ -48,5 +53,6 @@ public sealed class RabbitMqServer : IAsyncDisposable
         Directory = values["RABBITMQ_DIR"];
         Port = int.Parse(values["RABBITMQ_PORT"]);
         Url = values["RABBITMQ_URL"];
+        ManagementUrl = values.TryGetValue("RABBITMQ_MANAGEMENT_PORT", out var management) ? new Uri($"http://guest:guest@127.0.0.1:{management}/") : null;
     }
 }

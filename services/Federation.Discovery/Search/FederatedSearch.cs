@@ -36,7 +36,7 @@ public sealed record SearchResult(
 /// index; nothing subject-level reaches this role.
 /// </summary>
 public sealed class FederatedSearch(
-    DiscoveryDbContext db, IBus bus, PendingQueries pending, IOptions<SearchOptions> options, TimeProvider clock)
+    DiscoveryDbContext db, IBus bus, IReceiveEndpointConnector connector, PendingQueries pending, IOptions<SearchOptions> options, TimeProvider clock)
 {
     public const int SmallCellThreshold = 5;
 
@@ -46,13 +46,10 @@ public sealed class FederatedSearch(
             .Order(StringComparer.Ordinal).ToList();
         var queryId = Guid.NewGuid();
         var deadline = options.Value.SearchDeadline;
-        var answerAddress = pending.AnswerAddress(bus);
+        await pending.Listen(connector, cancellationToken);
         using var expected = pending.Expect(queryId, nodes.ToHashSet(StringComparer.Ordinal));
-        await bus.Publish(new CountQuery { QueryId = queryId, Filter = filter, Deadline = clock.GetUtcNow() + deadline }, context =>
-        {
-            context.RequestId = queryId;
-            context.ResponseAddress = answerAddress;
-        }, cancellationToken);
+        await bus.Publish(new CountQuery { QueryId = queryId, Filter = filter, Deadline = clock.GetUtcNow() + deadline }, context => context.RequestId = queryId,
+            cancellationToken);
         var answers = await pending.Answers(queryId, deadline, clock, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -1,30 +1,51 @@
 using System.Collections.Concurrent;
 using Federation.Contracts.Discovery;
+using Federation.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace Federation.Discovery.Search;
 
 /// <summary>
 /// The federated queries this discovery instance is waiting on, and the answers arriving for them. Nodes
-/// answer to the bus's own address (the per-process, temporary endpoint MassTransit keeps for responses),
-/// where a handler hands each answer to its query. A query completes when every asked node has answered or
+/// publish their answers; each discovery instance hears all of them on its own temporary queue and keeps the
+/// ones for its queries. A query completes when every asked node has answered or
 /// at its deadline, whichever comes first; answers after that are dropped.
 /// </summary>
 public sealed class PendingQueries
 {
     private readonly ConcurrentDictionary<Guid, Pending> pending = new();
-    private int connected;
+    private readonly SemaphoreSlim connecting = new(1, 1);
+    private volatile bool listening;
 
-    /// <summary>Where nodes send their answers: this process's bus endpoint, listened to from the first query on.</summary>
-    public Uri AnswerAddress(IBus bus)
+    /// <summary>
+    /// Listens for answers from the first query on: a temporary queue of this instance, bound to the answers'
+    /// exchange. Nodes publish their answers instead of sending them to this instance's address, because a node's
+    /// broker user may write only to the exchanges of what nodes publish, never to a central service's queue.
+    /// </summary>
+    public async Task Listen(IReceiveEndpointConnector connector, CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref connected, 1) == 0)
-            bus.ConnectHandler<CountAnswer>(context =>
-            {
-                Deliver(context.Message);
-                return Task.CompletedTask;
-            });
-        return bus.Address;
+        if (listening)
+            return;
+        await connecting.WaitAsync(cancellationToken);
+        try
+        {
+            if (listening)
+                return;
+            var handle = connector.ConnectReceiveEndpoint(new TemporaryEndpointDefinition("count-answers"), KebabCaseEndpointNameFormatter.Instance,
+                (_, endpoint) => endpoint.Handler<CountAnswer>(context =>
+                {
+                    // A node's broker user answers only for its own node: a forged answer for another node is dropped.
+                    if (BrokerUser.Of(context).MaySpeakFor(context.Message.Node))
+                        Deliver(context.Message);
+                    return Task.CompletedTask;
+                }));
+            await handle.Ready.WaitAsync(cancellationToken);
+            listening = true;
+        }
+        finally
+        {
+            connecting.Release();
+        }
     }
 
     private sealed class Pending(IReadOnlySet<string> nodes)

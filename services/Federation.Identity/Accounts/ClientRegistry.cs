@@ -35,11 +35,14 @@ public sealed class ClientRegistry(IOpenIddictApplicationManager applications, I
     public async Task<bool> Exists(string clientId, CancellationToken cancellationToken) =>
         await applications.FindByClientIdAsync(clientId, cancellationToken) is not null;
 
-    /// <summary>Registers a confidential client-credentials client; returns its secret (stored only as a hash).</summary>
+    /// <summary>
+    /// Registers a confidential client-credentials client; returns its secret (stored only as a hash): <paramref name="secret"/>
+    /// when the caller already had to hand it elsewhere (a node's broker user), else a new one.
+    /// </summary>
     public async Task<string> Register(string clientId, string displayName, ClientKind kind, string? node, IReadOnlyList<string> scopes,
-        EventStamp stamp, CancellationToken cancellationToken)
+        EventStamp stamp, CancellationToken cancellationToken, string? secret = null)
     {
-        var secret = Secrets.New();
+        secret ??= Secrets.New();
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,

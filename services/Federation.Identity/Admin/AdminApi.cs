@@ -13,7 +13,7 @@ namespace Federation.Identity.Admin;
 
 /// <summary>
 /// What a platform admin does with identities: create people's accounts, register partner systems,
-/// enrol node agents, rotate the signing key. Generated passwords and secrets are in the 201 answer
+/// rotate the signing key (node agents get theirs through enrolment: <see cref="Nodes.NodeCredentialsApi"/>). Generated passwords and secrets are in the 201 answer
 /// and nowhere else (stored as hashes only).
 /// </summary>
 public static class AdminApi
@@ -25,7 +25,6 @@ public static class AdminApi
             .LimitedAsWrite();
         api.MapPost("/accounts", CreateAccount).WithName("CreateAccount").WithSummary("Create a person's account; the generated password is shown once");
         api.MapPost("/clients", RegisterPartner).WithName("RegisterPartnerClient").WithSummary("Register a partner system (client credentials); the secret is shown once");
-        api.MapPost("/nodes", EnrolNode).WithName("EnrolNodeClient").WithSummary("Register a node agent's client (client credentials); the secret is shown once");
         app.MapGet("/api/identity/me", Me).WithTags("Identity").RequireCaller().WithName("WhoAmI")
             .WithSummary("What the presented token says about its holder: subject, role, scopes, bindings");
         api.MapPost("/signing-keys/rotate", Rotate).WithName("RotateSigningKey").WithSummary("Sign new tokens with a fresh key; older keys keep verifying");
@@ -53,16 +52,6 @@ public static class AdminApi
         return errors.Count > 0
             ? Task.FromResult<Results<Created<CreatedClient>, ValidationProblem, ProblemHttpResult>>(Invalid(errors))
             : Register(clients, body.ClientId!, body.DisplayName!.Trim(), ClientKind.Partner, node: null, stamp, cancellationToken);
-    }
-
-    private static Task<Results<Created<CreatedClient>, ValidationProblem, ProblemHttpResult>> EnrolNode(
-        EnrolNodeRequest body, ClientRegistry clients, EventStamp stamp, CancellationToken cancellationToken)
-    {
-        var errors = body.Validate();
-        return errors.Count > 0
-            ? Task.FromResult<Results<Created<CreatedClient>, ValidationProblem, ProblemHttpResult>>(Invalid(errors))
-            : Register(clients, EnrolNodeRequest.ClientIdOf(body.Node!), body.DisplayName?.Trim() is { Length: > 0 } d ? d : body.Node!,
-                ClientKind.NodeAgent, body.Node, stamp, cancellationToken);
     }
 
     private static async Task<Results<Created<CreatedClient>, ValidationProblem, ProblemHttpResult>> Register(

@@ -1,4 +1,5 @@
 using Federation.Identity.Domain;
+using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Security;
 
 namespace Federation.Identity.Admin;
@@ -30,29 +31,11 @@ public sealed record RegisterPartnerRequest(string? ClientId, string? DisplayNam
     public Dictionary<string, string[]> Validate()
     {
         var errors = new List<(string Field, string Problem)>();
-        if (!AccountRules.IsUserName(ClientId) || ClientId!.StartsWith(EnrolNodeRequest.ClientIdPrefix, StringComparison.Ordinal)
+        if (!AccountRules.IsUserName(ClientId) || NodeBrokerAccess.IsNodeUser(ClientId!)
             || ClientId == Identity.IdentitySettings.PortalClientId)
-            errors.Add(("clientId", $"3 to 64 characters: lower-case letters, digits, '.', '_', '-'; not starting with '{EnrolNodeRequest.ClientIdPrefix}' and not a reserved id."));
+            errors.Add(("clientId", $"3 to 64 characters: lower-case letters, digits, '.', '_', '-'; not starting with '{NodeBrokerAccess.UserOf("")}' (node agents' ids) and not a reserved id."));
         if (string.IsNullOrWhiteSpace(DisplayName) || DisplayName.Length > AccountRules.DisplayNameLength)
             errors.Add(("displayName", $"1 to {AccountRules.DisplayNameLength} characters."));
-        return CreateAccountRequest.Group(errors);
-    }
-}
-
-/// <summary>A node agent's credentials; its client id is <c>node-&lt;node&gt;</c>.</summary>
-public sealed record EnrolNodeRequest(string? Node, string? DisplayName)
-{
-    public const string ClientIdPrefix = "node-";
-
-    public static string ClientIdOf(string node) => ClientIdPrefix + node;
-
-    public Dictionary<string, string[]> Validate()
-    {
-        var errors = new List<(string Field, string Problem)>();
-        if (!AccountRules.IsBinding(Node) || Node!.Length > AccountRules.UserNameLength - ClientIdPrefix.Length)
-            errors.Add(("node", "1 to 59 characters: lower-case letters, digits, '.', '_', '-'."));
-        if (DisplayName is { Length: > AccountRules.DisplayNameLength })
-            errors.Add(("displayName", $"At most {AccountRules.DisplayNameLength} characters."));
         return CreateAccountRequest.Group(errors);
     }
 }

@@ -1,4 +1,5 @@
 using Federation.Identity.Domain;
+using Federation.Identity.Nodes;
 using Federation.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -12,6 +13,8 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<Account> Accounts => Set<Account>();
 
     public DbSet<StoredKey> Keys => Set<StoredKey>();
+
+    public DbSet<NodeCredentialGrant> NodeGrants => Set<NodeCredentialGrant>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -47,6 +50,16 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(k => k.Id).HasMaxLength(64);
             e.Property(k => k.Use).HasMaxLength(8);
             e.Property(k => k.PrivateKeyPem).HasMaxLength(8000);
+        });
+        modelBuilder.Entity<NodeCredentialGrant>(e =>
+        {
+            e.ToTable("node_grants");
+            e.HasKey(g => g.Node);
+            e.Property(g => g.Node).HasMaxLength(AccountRules.BindingLength);
+            e.Property(g => g.RequestedBy).HasMaxLength(200);
+            e.Property(g => g.Status).HasMaxLength(20);
+            e.Property(g => g.IssuedTo).HasMaxLength(200);
+            e.Property(g => g.Version).IsConcurrencyToken();
         });
     }
 }

@@ -1,5 +1,8 @@
 using System.Security.Claims;
 using Federation.Identity.Accounts;
+using Federation.Identity.Data;
+using Federation.Identity.Domain;
+using Federation.Identity.Nodes;
 using Federation.ServiceDefaults.Security;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -52,7 +55,7 @@ internal static class ConnectEndpoints
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static async Task<IResult> Token(HttpContext http, AccountStore accounts, ClientRegistry clients, IOptions<SecurityOptions> security)
+    private static async Task<IResult> Token(HttpContext http, AccountStore accounts, ClientRegistry clients, IdentityDbContext db, IOptions<SecurityOptions> security)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("OpenIddict did not handle the token request.");
         var audience = security.Value.Audience;
@@ -62,6 +65,8 @@ internal static class ConnectEndpoints
             var client = await clients.Describe(request.ClientId!, http.RequestAborted);
             if (client is null)
                 return Refuse(Errors.InvalidClient, "The client is not a partner system or a node agent.");
+            if (client.Kind == ClientKind.NodeAgent && !await NodeCredentialIssuer.IsActive(db, client.Node!, http.RequestAborted))
+                return Refuse(Errors.InvalidClient, "The node's enrolment was revoked.");
             return Results.SignIn(TokenClaims.ForClient(client.ClientId, client.DisplayName, client.Kind, client.Node, request.GetScopes(), audience),
                 authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }

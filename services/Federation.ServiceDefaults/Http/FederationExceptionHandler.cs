@@ -52,6 +52,8 @@ internal sealed class FederationExceptionHandler(IProblemDetailsService problems
             (409, ProblemTypes.InvalidTransition, "Transition not allowed", transition.Message),
         ConflictException conflict =>
             (409, ProblemTypes.Conflict, conflict.Title, conflict.Message),
+        DependencyUnavailableException unavailable =>
+            (503, ProblemTypes.Unavailable, "Temporarily unavailable", unavailable.Message),
         DbUpdateConcurrencyException =>
             (409, ProblemTypes.ConcurrentChange, "Concurrent change", "The resource was changed by someone else meanwhile; read it again and retry."),
         TimeoutException or DbException { IsTransient: true } or OperationCanceledException when !IsClientAbort(exception) =>

@@ -59,6 +59,10 @@ public static class MessagingExtensions
                     if (broker.UseTls)
                         host.UseSsl(ssl => ssl.ServerName = broker.Host);
                 });
+                // A predictable name (not MassTransit's host_process_bus_id) so that broker permissions can name it:
+                // a node's user may declare and read only queues with its node's prefix.
+                cfg.OverrideDefaultBusEndpointQueueName($"{options.BusEndpointPrefix}-{Guid.NewGuid():N}");
+                BrokerUser.StampOutgoing(cfg, broker.Username);
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 cfg.ConfigureEndpoints(context);

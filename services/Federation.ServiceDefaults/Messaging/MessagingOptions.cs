@@ -18,6 +18,12 @@ public sealed class MessagingOptions
     /// </summary>
     public string QueueType { get; set; } = "quorum";
 
+    /// <summary>
+    /// Name prefix of this process's bus endpoint (the temporary queue request clients receive responses on).
+    /// Central processes keep the default; a node agent uses its own queue prefix (see <see cref="NodeBrokerAccess"/>).
+    /// </summary>
+    public string BusEndpointPrefix { get; set; } = "federation-bus";
+
     /// <summary>Messages each endpoint processes at once.</summary>
     public int ConcurrentMessageLimit { get; set; } = 200;
 

@@ -1,0 +1,59 @@
+using Federation.Compute.Data;
+using Federation.Contracts;
+using Federation.ServiceDefaults.Events;
+using Federation.ServiceDefaults.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Federation.Compute.Nodes;
+
+/// <summary>
+/// Marks online nodes that went silent as offline, each with its <c>NodeStatusChanged</c>. Safe with several
+/// compute replicas: the node's version is a concurrency token, so only one replica's change commits.
+/// </summary>
+public sealed class NodeLivenessMonitor(
+    GroupCommit<ComputeDbContext> store,
+    ServiceDatabase<ComputeDbContext> database,
+    IOptions<NodeRegistryOptions> options,
+    TimeProvider clock,
+    ILogger<NodeLivenessMonitor> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await database.WhenSchemaReady(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Sweep(stoppingToken);
+                await Task.Delay(options.Value.LivenessPoll, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning("Node liveness check failed: {Error}", ex.Message);
+                await Task.Delay(options.Value.LivenessPoll, clock, stoppingToken);
+            }
+        }
+    }
+
+    internal Task Sweep(CancellationToken cancellationToken) => store.Write<object?>(async (db, ct) =>
+    {
+        var now = clock.GetUtcNow();
+        var cutoff = (now - options.Value.OfflineAfter).UtcDateTime;
+        var silent = await db.Nodes.Where(n => n.Liveness == NodeLiveness.Online && n.LastHeartbeatAt < cutoff).ToListAsync(ct);
+        var stamp = new EventStamp(Actor.Service(ComputeModule.Name), Guid.NewGuid(), clock);
+        foreach (var node in silent)
+            if (NodeHeartbeats.CheckSilence(node, options.Value.OfflineAfter, now) is { } change)
+            {
+                db.Publish(stamp.Stamp(change, node.Name, node.Version));
+                log.LogInformation("Node {Node} is offline: last heartbeat {At:o}", node.Name, node.LastHeartbeatAt);
+            }
+        return null;
+    });
+}

@@ -1,0 +1,65 @@
+using System.Reflection;
+using Federation.Contracts.Compute;
+using Federation.NodeAgent.Data;
+using Federation.ServiceDefaults.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Federation.NodeAgent.Heartbeat;
+
+/// <summary>
+/// Tells the registry every <see cref="NodeAgentOptions.HeartbeatInterval"/> that this node is alive, what it can
+/// run and how much work waits at it. Published straight to the bus (no outbox): a heartbeat that cannot be sent
+/// is simply replaced by the next, and a node the registry stops hearing from goes offline there.
+/// </summary>
+public sealed class HeartbeatSender(
+    IBus bus,
+    IDbContextFactory<NodeAgentDbContext> factory,
+    ServiceDatabase<NodeAgentDbContext> database,
+    IOptions<NodeAgentOptions> options,
+    TimeProvider clock,
+    ILogger<HeartbeatSender> log) : BackgroundService
+{
+    private static readonly string? Version = typeof(HeartbeatSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await database.WhenSchemaReady(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await bus.Publish(await Current(stoppingToken), stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning("Heartbeat not sent: {Error}", ex.Message);
+            }
+            try
+            {
+                await Task.Delay(options.Value.HeartbeatInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<NodeHeartbeat> Current(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return new NodeHeartbeat
+        {
+            Node = options.Value.NodeName,
+            SentAt = clock.GetUtcNow(),
+            Capabilities = options.Value.Capabilities.Current(),
+            QueueLength = 0, // no task runs at nodes before compute dispatch (issue 8); the field is the router's input
+            IndexedInstances = await db.Instances.LongCountAsync(cancellationToken),
+            AgentVersion = Version,
+        };
+    }
+}
