@@ -23,7 +23,7 @@ public static class DatasetDescriber
             Size = g.Sum(s => s.SizeBytes),
             FirstYear = g.Min(s => s.FirstStudyYear),
             LastYear = g.Max(s => s.LastStudyYear),
-        }).FirstOrDefaultAsync(cancellationToken);
+        }).SingleOrDefaultAsync(cancellationToken); // one group or none: Single, so EF does not warn about an unordered First
         if (totals is null)
             return null;
 
