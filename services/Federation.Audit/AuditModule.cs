@@ -1,5 +1,6 @@
 using Federation.Audit.Api;
 using Federation.Audit.Consumers;
+using Federation.Audit.Checkpoints;
 using Federation.Audit.Data;
 using Federation.ServiceDefaults.Events;
 using Federation.ServiceDefaults.Hosting;
@@ -7,6 +8,7 @@ using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Federation.Audit;
@@ -19,7 +21,14 @@ public sealed class AuditModule : IFederationModule
 
     public string Role => Name;
 
-    public void AddServices(IHostApplicationBuilder builder) => builder.AddServiceDatabase<AuditDbContext>(Name);
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<AuditDbContext>(Name);
+        AuditOptions.Validate(builder.Configuration);
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
+        builder.Services.AddSingleton<AuditKeys>();
+        builder.Services.AddHostedService<CheckpointSealer>();
+    }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {

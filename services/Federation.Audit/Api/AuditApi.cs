@@ -1,3 +1,5 @@
+using Federation.Audit.Chain;
+using Federation.Audit.Checkpoints;
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.ServiceDefaults.Http;
@@ -7,17 +9,26 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Federation.Audit.Api;
 
 public static class AuditApi
 {
+    private const int VerifyPage = 1000;
+
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         // Auditors and platform admins see the whole trail; per-holder and own-trail views arrive with the audit issue.
-        var api = app.MapGroup("/api/audit").WithTags("Audit")
-            .RequireScope(FederationScopes.Audit, FederationRoles.Auditor, FederationRoles.PlatformAdmin);
-        api.MapGet("/events", ListEvents).WithName("ListAuditEvents").WithSummary("Page through recorded events in recording order");
+        var api = app.MapGroup("/api/audit").WithTags("Audit");
+        var auditors = api.MapGroup("").RequireScope(FederationScopes.Audit, FederationRoles.Auditor, FederationRoles.PlatformAdmin);
+        auditors.MapGet("/events", ListEvents).WithName("ListAuditEvents").WithSummary("Page through recorded events in recording order");
+        auditors.MapGet("/checkpoints", ListCheckpoints).WithName("ListAuditCheckpoints")
+            .WithSummary("Page through sealed checkpoints (signed Merkle roots over the chain)");
+        auditors.MapGet("/verify", Verify).WithName("VerifyAuditChain")
+            .WithSummary("Re-verify a range of the chain from stored content: hashes, links, checkpoints and their signatures");
+        // Anonymous like any JWKS, and outside the OpenAPI document, whose every operation demands a token.
+        api.MapGet("/keys", Keys).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 
@@ -26,8 +37,7 @@ public static class AuditApi
         AuditDbContext db, string? aggregateId, string? eventType, Guid? correlationId, long? after, int? limit, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > 1000)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000."] },
-                type: ProblemTypes.Validation);
+            return Invalid("limit", "limit must be between 1 and 1000.");
 
         var query = db.Entries.AsNoTracking().Where(e => e.Sequence > (after ?? 0));
         if (!string.IsNullOrEmpty(aggregateId))
@@ -42,6 +52,83 @@ public static class AuditApi
         var next = entries.Count == take ? entries[^1].Sequence : (long?)null;
         return TypedResults.Ok(new AuditPage(entries.Select(AuditEventView.Of).ToList(), next));
     }
+
+    /// <param name="after">Cursor: checkpoints numbered after this one (the previous page's <c>next</c>).</param>
+    private static async Task<Results<Ok<CheckpointPage>, ValidationProblem>> ListCheckpoints(
+        AuditDbContext db, long? after, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 1000)
+            return Invalid("limit", "limit must be between 1 and 1000.");
+        if (after is < 0)
+            return Invalid("after", "after must not be negative.");
+        var take = limit ?? 100;
+        var checkpoints = await db.Checkpoints.AsNoTracking().Where(c => c.Number > (after ?? 0)).OrderBy(c => c.Number).Take(take)
+            .ToListAsync(cancellationToken);
+        var next = checkpoints.Count == take ? checkpoints[^1].Number : (long?)null;
+        return TypedResults.Ok(new CheckpointPage(checkpoints.Select(CheckpointView.Of).ToList(), next));
+    }
+
+    /// <param name="from">First sequence to verify (default 1).</param>
+    /// <param name="to">Last sequence to verify (default: the chain's end, or as far as one call may go; see <c>next</c>).</param>
+    private static async Task<Results<Ok<VerificationReport>, ValidationProblem>> Verify(
+        AuditDbContext db, AuditKeys keys, IOptions<AuditOptions> options, long? from, long? to, CancellationToken cancellationToken)
+    {
+        var max = options.Value.VerifyMaxEntries;
+        var start = from ?? 1;
+        if (start < 1)
+            return Invalid("from", "from must be at least 1.");
+        if (to is { } requested && requested < start)
+            return Invalid("to", "to must not be less than from.");
+        if (to is { } end && end - start + 1 > max)
+            return Invalid("to", $"At most {max} entries are verified per call: verify [{start}, {start + max - 1}] first and continue from there.");
+
+        var head = await db.ChainHeads.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        var last = Math.Min(to ?? long.MaxValue, Math.Min(head?.Sequence ?? 0, start + max - 1));
+        long? next = to is null && last < (head?.Sequence ?? 0) ? last + 1 : null;
+
+        var anchor = start == 1 ? EntryHash.Genesis
+            : await db.Entries.AsNoTracking().Where(e => e.Sequence == start - 1).Select(e => e.Hash).SingleOrDefaultAsync(cancellationToken);
+        var verifier = new ChainVerifier(start, anchor ?? "");
+        if (anchor is null)
+            verifier.Fail(new BrokenLink(start - 1, $"entry {start - 1}, on which the range rests, is missing"));
+        if (head is null && await db.Entries.AnyAsync(cancellationToken))
+            verifier.Fail(new BrokenLink(1, "the chain head is missing"));
+        if (last < start)
+            return TypedResults.Ok(VerificationReport.Of(verifier, start, last, next));
+
+        for (var page = start; page <= last; page += VerifyPage)
+        {
+            var pageEnd = Math.Min(last, page + VerifyPage - 1);
+            verifier.Feed(await db.Entries.AsNoTracking().Where(e => e.Sequence >= page && e.Sequence <= pageEnd).OrderBy(e => e.Sequence)
+                .ToListAsync(cancellationToken));
+        }
+        verifier.End(last);
+        if (head is not null && last == head.Sequence
+            && await db.Entries.AsNoTracking().Where(e => e.Sequence == last).Select(e => e.Hash).SingleOrDefaultAsync(cancellationToken) is { } final
+            && final != head.Hash)
+            verifier.Fail(new BrokenLink(last, "the chain head does not end at this entry's hash"));
+
+        var publicKeys = await keys.Public(cancellationToken);
+        var overlapping = await db.Checkpoints.AsNoTracking().Where(c => c.FromSequence <= last && c.ToSequence >= start).OrderBy(c => c.Number)
+            .ToListAsync(cancellationToken);
+        foreach (var checkpoint in overlapping)
+        {
+            var leaves = await db.Entries.AsNoTracking().Where(e => e.Sequence >= checkpoint.FromSequence && e.Sequence <= checkpoint.ToSequence)
+                .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).ToListAsync(cancellationToken);
+            verifier.CheckCheckpoint(checkpoint, leaves.Select(l => (l.Sequence, l.Hash)).ToList(), publicKeys);
+        }
+        return TypedResults.Ok(VerificationReport.Of(verifier, start, last, next));
+    }
+
+    private static async Task<IResult> Keys(HttpContext http, AuditKeys keys, CancellationToken cancellationToken)
+    {
+        var all = await keys.Public(cancellationToken);
+        http.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Ok(new { keys = all.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => CheckpointSignature.PublicJwk(k.Key, k.Value)).ToList() });
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, type: ProblemTypes.Validation);
 }
 
 public sealed record AuditPage(IReadOnlyList<AuditEventView> Items, long? Next);
@@ -58,10 +145,28 @@ public sealed record AuditEventView(
     Guid CorrelationId,
     DateTimeOffset OccurredAt,
     DateTimeOffset RecordedAt,
-    System.Text.Json.JsonElement Event)
+    System.Text.Json.JsonElement Event,
+    string PreviousHash,
+    string Hash)
 {
     public static AuditEventView Of(AuditEntry e) => new(
         e.Sequence, e.EventId, e.EventType, e.AggregateId, e.AggregateVersion, e.ActorSubject, e.ActorKind, e.ActorRole, e.CorrelationId,
         DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc), DateTime.SpecifyKind(e.RecordedAt, DateTimeKind.Utc),
-        System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.Clone());
+        System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.Clone(), e.PreviousHash, e.Hash);
+}
+
+public sealed record CheckpointPage(IReadOnlyList<CheckpointView> Items, long? Next);
+
+public sealed record CheckpointView(
+    long Number, long FromSequence, long ToSequence, string MerkleRoot, string ChainHash, DateTimeOffset SealedAt, string KeyId, string Signature)
+{
+    public static CheckpointView Of(AuditCheckpoint c) => new(c.Number, c.FromSequence, c.ToSequence, c.MerkleRoot, c.ChainHash,
+        DateTime.SpecifyKind(c.SealedAt, DateTimeKind.Utc), c.KeyId, c.Signature);
+}
+
+/// <summary>The answer of <c>/api/audit/verify</c>: what was checked, and the first entry where the stored trail breaks.</summary>
+public sealed record VerificationReport(bool Verified, long From, long To, long Entries, int Checkpoints, BrokenLink? FirstBroken, long? Next)
+{
+    public static VerificationReport Of(ChainVerifier verifier, long from, long to, long? next) =>
+        new(verifier.FirstBroken is null, from, to, verifier.Entries, verifier.Checkpoints, verifier.FirstBroken, next);
 }

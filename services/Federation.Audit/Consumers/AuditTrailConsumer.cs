@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Federation.Audit.Chain;
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.Contracts;
@@ -16,10 +17,11 @@ public sealed class AuditTrailConsumer<TEvent>(GroupCommit<AuditDbContext> store
 {
     private static readonly string EventType = EventCatalog.Urn(typeof(TEvent));
 
+    /// <summary>Links the entry to the chain in this batch's order: sequence, previous hash and hash are assigned here.</summary>
     protected override Task Apply(AuditDbContext db, ConsumeContext<TEvent> context, CancellationToken cancellationToken)
     {
         var e = context.Message;
-        db.Entries.Add(new AuditEntry
+        return AuditChain.Append(db, new AuditEntry
         {
             EventId = e.EventId,
             EventType = EventType,
@@ -32,7 +34,6 @@ public sealed class AuditTrailConsumer<TEvent>(GroupCommit<AuditDbContext> store
             OccurredAt = e.OccurredAt.UtcDateTime,
             RecordedAt = clock.GetUtcNow().UtcDateTime,
             Payload = JsonSerializer.Serialize(e, typeof(TEvent), JsonSerializerOptions.Web),
-        });
-        return Task.CompletedTask;
+        }, cancellationToken);
     }
 }

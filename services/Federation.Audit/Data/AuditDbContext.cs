@@ -1,3 +1,5 @@
+using Federation.Audit.Chain;
+using Federation.Audit.Checkpoints;
 using Federation.Audit.Domain;
 using Federation.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +10,12 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
 {
     public DbSet<AuditEntry> Entries => Set<AuditEntry>();
 
+    public DbSet<ChainHead> ChainHeads => Set<ChainHead>();
+
+    public DbSet<AuditCheckpoint> Checkpoints => Set<AuditCheckpoint>();
+
+    public DbSet<AuditKey> Keys => Set<AuditKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -15,16 +23,45 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
         {
             e.ToTable("audit_entries");
             e.HasKey(a => a.Sequence);
-            e.Property(a => a.Sequence).ValueGeneratedOnAdd();
+            // Assigned by the chain head: an identity may skip values (rolled-back transactions) or commit them out of order.
+            e.Property(a => a.Sequence).ValueGeneratedNever();
             e.Property(a => a.EventType).HasMaxLength(300);
             e.Property(a => a.AggregateId).HasMaxLength(200);
             e.Property(a => a.ActorSubject).HasMaxLength(200);
             e.Property(a => a.ActorKind).HasMaxLength(40);
             e.Property(a => a.ActorRole).HasMaxLength(80);
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64);
             // A second guard behind the inbox: one entry per event, whatever the transport does.
             e.HasIndex(a => a.EventId).IsUnique();
             e.HasIndex(a => new { a.AggregateId, a.AggregateVersion });
             e.HasIndex(a => a.CorrelationId);
+        });
+        modelBuilder.Entity<ChainHead>(e =>
+        {
+            e.ToTable("audit_chain_head");
+            e.HasKey(h => h.Id);
+            e.Property(h => h.Id).ValueGeneratedNever();
+            e.Property(h => h.Sequence).IsConcurrencyToken();
+            e.Property(h => h.Hash).HasMaxLength(64);
+        });
+        modelBuilder.Entity<AuditCheckpoint>(e =>
+        {
+            e.ToTable("audit_checkpoints");
+            e.HasKey(c => c.Number);
+            e.Property(c => c.Number).ValueGeneratedNever();
+            e.Property(c => c.MerkleRoot).HasMaxLength(64);
+            e.Property(c => c.ChainHash).HasMaxLength(64);
+            e.Property(c => c.KeyId).HasMaxLength(64);
+            e.Property(c => c.Signature).HasMaxLength(2000);
+            e.HasIndex(c => c.FromSequence).IsUnique();
+        });
+        modelBuilder.Entity<AuditKey>(e =>
+        {
+            e.ToTable("audit_keys");
+            e.HasKey(k => k.Id);
+            e.Property(k => k.Id).HasMaxLength(64);
+            e.Property(k => k.PrivateKeyPem).HasMaxLength(4000);
         });
     }
 }

@@ -1,0 +1,65 @@
+using Federation.Audit.Data;
+using Federation.Audit.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federation.Audit.Chain;
+
+/// <summary>
+/// Appends entries to the chain inside a group-commit batch. Units of one batch run one after the other on one
+/// context, so they take sequences and hashes in that order from the tracked head; the head row's lock and
+/// concurrency token serialise batches of different processes.
+/// </summary>
+public static class AuditChain
+{
+    public static async Task Append(AuditDbContext db, AuditEntry entry, CancellationToken cancellationToken)
+    {
+        Link(await Head(db, cancellationToken), entry);
+        db.Entries.Add(entry);
+    }
+
+    /// <summary>Makes <paramref name="entry"/> the successor of <paramref name="head"/> and advances the head.</summary>
+    private static void Link(ChainHead head, AuditEntry entry)
+    {
+        entry.OccurredAt = EntryHash.Truncate(entry.OccurredAt);
+        entry.RecordedAt = EntryHash.Truncate(entry.RecordedAt);
+        entry.Sequence = head.Sequence + 1;
+        entry.PreviousHash = head.Hash;
+        entry.Hash = EntryHash.Of(entry);
+        head.Sequence = entry.Sequence;
+        head.Hash = entry.Hash;
+    }
+
+    /// <summary>The head, tracked by <paramref name="db"/>: read (and locked) once per transaction, created at the first append.</summary>
+    public static async Task<ChainHead> Head(AuditDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.ChainHeads.Local.FirstOrDefault() is { } tracked)
+            return tracked;
+        var head = db.Database.IsNpgsql()
+            ? (await db.ChainHeads.FromSqlRaw("SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE").ToListAsync(cancellationToken)).SingleOrDefault()
+            : await db.ChainHeads.FindAsync([ChainHead.SingleId], cancellationToken);
+        return head ?? await Start(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the head. Entries recorded before the chain existed (the migration adds the hash columns empty) are
+    /// chained first, in their recording order, renumbered 1…N: the identity that numbered them may have left gaps.
+    /// Runs once per database, in the transaction of the first write after the upgrade; two replicas racing here
+    /// collide on the head's primary key and the loser's batch is redone on top of the winner's chain.
+    /// </summary>
+    private static async Task<ChainHead> Start(AuditDbContext db, CancellationToken cancellationToken)
+    {
+        var head = new ChainHead();
+        var legacy = await db.Entries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
+        if (legacy.Count > 0)
+        {
+            await db.Entries.ExecuteDeleteAsync(cancellationToken);
+            foreach (var entry in legacy)
+            {
+                Link(head, entry);
+                db.Entries.Add(entry);
+            }
+        }
+        db.ChainHeads.Add(head);
+        return head;
+    }
+}
