@@ -106,4 +106,38 @@ public sealed class AuditTrailTests : IAsyncLifetime
         Assert.Equal(1, await db.Entries.CountAsync(e => e.EventId == evt.EventId));
         Assert.Equal(1, await db.InboxMessages.CountAsync(m => m.MessageId == evt.EventId));
     }
+
+    [Theory]
+    [InlineData("/api/audit/verify?from=0")]
+    [InlineData("/api/audit/verify?from=5&to=4")]
+    [InlineData("/api/audit/verify?to=-1")]
+    [InlineData("/api/audit/verify?from=1&to=100001")]
+    [InlineData("/api/audit/verify?from=abc")]
+    [InlineData("/api/audit/verify?from=9223372036854775807&to=9223372036854775807")]
+    [InlineData("/api/audit/checkpoints?limit=0")]
+    [InlineData("/api/audit/checkpoints?after=-1")]
+    public async Task Bad_parameters_are_refused_with_problem_details(string url)
+    {
+        using var response = await auditor.GetAsync(url);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_chain_verifies_and_its_public_key_is_published_anonymously()
+    {
+        var id = await researcher.CreateDraft("Chained", "ds-c");
+        var entry = (await Eventually.Until(() => auditor.AuditTrailOf(id), t => t.Count == 1, TimeSpan.FromSeconds(20), "the entry"))[0];
+        Assert.Matches("^[0-9a-f]{64}$", entry["hash"]!.GetValue<string>());
+
+        var report = (await auditor.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/audit/verify"))!;
+        Assert.True(report["verified"]!.GetValue<bool>(), report.ToJsonString());
+        Assert.True(report["entries"]!.GetValue<long>() >= entry["sequence"]!.GetValue<long>());
+        Assert.Null(report["firstBroken"]);
+
+        var jwks = (await federation.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/audit/keys"))!;
+        var key = Assert.Single(jwks["keys"]!.AsArray())!;
+        Assert.Equal(("EC", "P-256", "ES256"), (key["kty"]!.GetValue<string>(), key["crv"]!.GetValue<string>(), key["alg"]!.GetValue<string>()));
+        Assert.Null(key["d"]);
+    }
 }

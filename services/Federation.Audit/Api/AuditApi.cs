@@ -83,6 +83,8 @@ public static class AuditApi
             return Invalid("to", $"At most {max} entries are verified per call: verify [{start}, {start + max - 1}] first and continue from there.");
 
         var head = await db.ChainHeads.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (start > 1 && start > (head?.Sequence ?? 0))
+            return Invalid("from", $"The chain ends at entry {head?.Sequence ?? 0}: from must not be after it.");
         var last = Math.Min(to ?? long.MaxValue, Math.Min(head?.Sequence ?? 0, start + max - 1));
         long? next = to is null && last < (head?.Sequence ?? 0) ? last + 1 : null;
 

@@ -107,8 +107,13 @@ public sealed class CheckpointSealer(
         var stamp = new EventStamp(Actor.Service(AuditModule.Name), Guid.NewGuid(), clock);
         try
         {
-            await store.Write((w, _) =>
+            var sealedNow = await store.Write(async (w, ct) =>
             {
+                // Under the chain head's lock (which every append takes too), so that two replicas sealing at once
+                // serialise here and the second finds the first's checkpoint instead of failing its whole batch.
+                await AuditChain.Head(w, ct);
+                if (await w.Checkpoints.AnyAsync(c => c.Number == checkpoint.Number || c.FromSequence == checkpoint.FromSequence, ct))
+                    return false;
                 w.Checkpoints.Add(checkpoint);
                 w.Publish(stamp.Stamp(new AuditCheckpointSealed
                 {
@@ -121,12 +126,14 @@ public sealed class CheckpointSealer(
                     KeyId = checkpoint.KeyId,
                     Signature = checkpoint.Signature,
                 }, ChainAggregate, checkpoint.Number));
-                return Task.FromResult(true);
+                return true;
             });
+            if (!sealedNow)
+                return false; // another replica sealed this range first; the next pass starts after it
         }
         catch (DbUpdateException)
         {
-            return false; // another replica sealed this range first; the next pass starts after it
+            return false; // the same race where the head is not locked (SQLite: one writer anyway)
         }
         log.LogInformation("Audit checkpoint {Number} sealed over entries {From}–{To}", checkpoint.Number, from, to);
         return true;
