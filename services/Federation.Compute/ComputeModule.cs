@@ -1,8 +1,12 @@
+using Federation.Compute.Catalogue;
 using Federation.Compute.Data;
+using Federation.Compute.Execution;
 using Federation.Compute.Nodes;
+using Federation.Compute.Tasks;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
+using Federation.ServiceDefaults.Projections;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -12,8 +16,8 @@ using Microsoft.Extensions.Hosting;
 namespace Federation.Compute;
 
 /// <summary>
-/// The compute role: the node registry (enrolment, liveness, capabilities) today; TES tasks and the hybrid
-/// router's decisions join it with issue 8.
+/// The compute role: the node registry (enrolment, liveness, capabilities), the GA4GH TES task API with the hybrid
+/// router's decision for every task, and the central node's process executor for tasks that read no dataset.
 /// </summary>
 public sealed class ComputeModule : IFederationModule
 {
@@ -29,10 +33,27 @@ public sealed class ComputeModule : IFederationModule
         builder.Services.PostConfigure<NodeRegistryOptions>(o => o.SeedDemo ??= embedded);
         builder.Services.AddHostedService<NodeLivenessMonitor>();
         builder.Services.AddHostedService<DemoNodeSeeder>();
+        builder.Services.Configure<CentralOptions>(builder.Configuration.GetSection(CentralOptions.Section));
+        builder.Services.AddHostedService<CentralExecutor>();
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
         bus.AddInboxConsumer<NodeHeartbeatConsumer, ComputeDbContext>(Name);
+        // What the router knows: where datasets are and where their data may go (one queue: a dataset's events in order) ...
+        bus.AddInboxConsumer<DatasetPublishedFactsConsumer, ComputeDbContext>(Name, "datasets");
+        bus.AddInboxConsumer<DatasetUpdatedFactsConsumer, ComputeDbContext>(Name, "datasets");
+        bus.AddInboxConsumer<DatasetRetiredFactsConsumer, ComputeDbContext>(Name, "datasets");
+        bus.AddInboxConsumer<DataUseConditionsFactsConsumer, ComputeDbContext>(Name, "dataset-conditions");
+        // ... and who is entitled to what; an entitlement that ends also stops the tasks that relied on it.
+        bus.AddEntitlementConsumers<ComputeDbContext>(Name);
+        bus.AddInboxConsumer<EntitlementRevokedTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
+        bus.AddInboxConsumer<EntitlementExpiredTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
+    }
 
-    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapNodeRegistryApi();
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        app.MapNodeRegistryApi();
+        app.MapTesApi();
+    }
 }

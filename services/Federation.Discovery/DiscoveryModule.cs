@@ -5,6 +5,7 @@ using Federation.Discovery.Search;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
+using Federation.ServiceDefaults.Projections;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,9 +37,7 @@ public sealed class DiscoveryModule : IFederationModule
         bus.AddInboxConsumer<DatasetPublishedConsumer, DiscoveryDbContext>(Name, "catalogue");
         bus.AddInboxConsumer<DatasetUpdatedConsumer, DiscoveryDbContext>(Name, "catalogue");
         bus.AddInboxConsumer<DatasetRetiredConsumer, DiscoveryDbContext>(Name, "catalogue");
-        bus.AddInboxConsumer<EntitlementGrantedConsumer, DiscoveryDbContext>(Name, "entitlements");
-        bus.AddInboxConsumer<EntitlementRevokedConsumer, DiscoveryDbContext>(Name, "entitlements");
-        bus.AddInboxConsumer<EntitlementExpiredConsumer, DiscoveryDbContext>(Name, "entitlements");
+        bus.AddEntitlementConsumers<DiscoveryDbContext>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)

@@ -29,6 +29,12 @@ public sealed class NodeAgentOptions
     /// <summary>What the node can run, as reported in its heartbeats (CPU and memory are detected unless set).</summary>
     public Heartbeat.CapabilitySettings Capabilities { get; set; } = new();
 
+    /// <summary>
+    /// Local policy: the algorithms this node runs (<c>builtin:*</c> for every built-in one, or image names). Unset:
+    /// built-in algorithms only. Reported in heartbeats so the router does not send what the node would refuse.
+    /// </summary>
+    public List<string>? AllowedAlgorithms { get; set; }
+
     public bool IsDemo => Node is null;
 
     public string NodeName => Node ?? "node-demo";

@@ -32,7 +32,7 @@ public sealed class HybridRouterTests
             [Node("a"), Node("b"), Node("c")]);
         var decision = HybridRouter.Decide(Task("lung-a", "lung-b", "lung-c"), world);
         Assert.True(decision.Routed);
-        Assert.Equal(PlanKind.AtData, decision.Kind);
+        Assert.Equal(PlanKinds.AtData, decision.Kind);
         Assert.Equal(["a", "b", "c"], decision.Plan.Select(p => p.Location));
         Assert.Equal("central", decision.Aggregator);
         Assert.All(decision.Rejected, r => Assert.Equal(RoutingRules.Cost, r.Rule)); // central was possible, only slower
@@ -43,7 +43,7 @@ public sealed class HybridRouterTests
     {
         var world = World([new("atlas", "busy", 5 * MiB, "open")], [Node("busy", queue: 12)]);
         var decision = HybridRouter.Decide(Task("atlas"), world);
-        Assert.Equal((PlanKind.Central, "central"), (decision.Kind, decision.Plan.Single().Location));
+        Assert.Equal((PlanKinds.Central, "central"), (decision.Kind, decision.Plan.Single().Location));
         var notTaken = decision.Rejected.Single();
         Assert.Equal(("busy", RoutingRules.Cost), (notTaken.Candidate, notTaken.Rule));
     }
@@ -55,8 +55,8 @@ public sealed class HybridRouterTests
             [new("registry", "a", 80 * GiB, "controlled", InstitutionBound: true), new("atlas", "b", 5 * MiB, "open")],
             [Node("a"), Node("b", queue: 12)]);
         var decision = HybridRouter.Decide(Task("registry", "atlas"), world);
-        Assert.Equal(PlanKind.Hybrid, decision.Kind);
-        Assert.Equal([("registry", Placement.AtData), ("atlas", Placement.Central)], decision.Plan.Select(p => (p.Dataset, p.Placement)));
+        Assert.Equal(PlanKinds.Hybrid, decision.Kind);
+        Assert.Equal([("registry", Placements.AtData), ("atlas", Placements.Central)], decision.Plan.Select(p => (p.Dataset, p.Placement)));
         Assert.Contains(decision.Rejected, r => r is { Dataset: "registry", Candidate: "central", Rule: RoutingRules.InstitutionBound });
     }
 
@@ -85,12 +85,12 @@ public sealed class HybridRouterTests
 
     [Theory]
     // What the holding node lacks, and where the data may go instead.
-    [InlineData(NodeTiers.Searchable, true, "controlled", Placement.Central, RoutingRules.NodeTier)]
-    [InlineData(NodeTiers.ProcessingCapable, true, "open", Placement.Central, RoutingRules.Capability)] // the task needs a GPU the node lacks
+    [InlineData(NodeTiers.Searchable, true, "controlled", Placements.Central, RoutingRules.NodeTier)]
+    [InlineData(NodeTiers.ProcessingCapable, true, "open", Placements.Central, RoutingRules.Capability)] // the task needs a GPU the node lacks
     [InlineData(NodeTiers.ProcessingCapable, false, "controlled", null, RoutingRules.NodeOnline)] // offline: neither runs nor exports
     [InlineData(NodeTiers.Searchable, true, "federated", null, RoutingRules.NodeTier)]
     public void A_node_that_cannot_run_the_task_sends_its_data_central_when_the_data_may_leave(
-        string tier, bool online, string accessModel, Placement? expected, string atDataRule)
+        string tier, bool online, string accessModel, string? expected, string atDataRule)
     {
         var world = World([new("ds", "n", 2 * GiB, accessModel)], [Node("n", tier, online)]);
         var request = Task("ds") with { Resources = new TaskResources(4, 16 * GiB, Gpus: 1, GpuMemoryBytes: 16 * GiB) };
@@ -113,9 +113,9 @@ public sealed class HybridRouterTests
     }
 
     [Theory]
-    [InlineData(new[] { "DE", "AT" }, Placement.Central)]
-    [InlineData(new[] { "FR" }, Placement.AtData)]
-    public void A_geographically_restricted_dataset_moves_only_within_its_countries(string[] countries, Placement expected)
+    [InlineData(new[] { "DE", "AT" }, Placements.Central)]
+    [InlineData(new[] { "FR" }, Placements.AtData)]
+    public void A_geographically_restricted_dataset_moves_only_within_its_countries(string[] countries, string expected)
     {
         var world = World([new("ds", "busy", MiB, "open", Countries: countries)], [Node("busy", queue: 20)]);
         Assert.Equal(expected, HybridRouter.Decide(Task("ds"), world).Plan.Single().Placement);
@@ -145,7 +145,7 @@ public sealed class HybridRouterTests
     {
         // Same bytes either way (code as large as the data), both queues empty.
         var world = World([new("ds", "n", 50_000, "open")], [Node("n")]);
-        Assert.Equal(Placement.AtData, HybridRouter.Decide(Task("ds"), world).Plan.Single().Placement);
+        Assert.Equal(Placements.AtData, HybridRouter.Decide(Task("ds"), world).Plan.Single().Placement);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
         Func<Route, bool>? AppliesTo = null);
 
     /// <summary>Open to anyone on purpose: federated search answers anonymous callers at boolean granularity (Beacon v2).</summary>
-    private static readonly HashSet<string> AnonymousByDesign = ["POST /api/search", "POST /api/beacon/individuals"];
+    private static readonly HashSet<string> AnonymousByDesign = ["POST /api/search", "POST /api/beacon/individuals", "GET /ga4gh/tes/v1/service-info"];
 
     private IEnumerable<Route> Protected => federation.Routes.All.Where(r => !AnonymousByDesign.Contains(r.ToString()));
 

@@ -81,7 +81,7 @@ public sealed class SecuredFederation : IAsyncLifetime
     private const string DemoNode = "node-demo";
 
     /// <summary>Everything a refused request must leave untouched: committed state changes, accounts, clients, keys.</summary>
-    public async Task<(long, int, int, int, int, int, int, int, long, int)> Fingerprint()
+    public async Task<(long, int, int, int, int, int, int, int, long, int, int)> Fingerprint()
     {
         var access = Federation.Services.GetRequiredService<IDbContextFactory<AccessDbContext>>();
         var identity = Federation.Services.GetRequiredService<IDbContextFactory<IdentityDbContext>>();
@@ -94,6 +94,7 @@ public sealed class SecuredFederation : IAsyncLifetime
             await c.Conditions.CountAsync(), await a.ReviewPolicies.CountAsync(), await a.Entitlements.CountAsync(),
             await c.Withdrawals.CountAsync(),
             // The demo node's own enrolment and heartbeats change on their own schedule: every other node counts.
-            await compute.Nodes.Where(n => n.Name != DemoNode).SumAsync(n => n.Version), await i.NodeGrants.CountAsync(g => g.Node != DemoNode));
+            await compute.Nodes.Where(n => n.Name != DemoNode).SumAsync(n => n.Version), await i.NodeGrants.CountAsync(g => g.Node != DemoNode),
+            await compute.Tasks.CountAsync());
     }
 }

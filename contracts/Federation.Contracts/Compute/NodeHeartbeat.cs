@@ -19,4 +19,7 @@ public sealed record NodeHeartbeat
     public long IndexedInstances { get; init; }
 
     public string? AgentVersion { get; init; }
+
+    /// <summary>The node's local policy: the algorithms it runs (<c>builtin:*</c> for every built-in one, or image names). Null: built-ins only.</summary>
+    public IReadOnlyList<string>? AllowedAlgorithms { get; init; }
 }

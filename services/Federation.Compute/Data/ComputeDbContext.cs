@@ -1,15 +1,22 @@
 using System.Text.Json;
+using Federation.Compute.Catalogue;
 using Federation.Compute.Nodes;
+using Federation.Compute.Tasks;
 using Federation.Contracts.Compute;
 using Federation.ServiceDefaults.Persistence;
+using Federation.ServiceDefaults.Projections;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace Federation.Compute.Data;
 
-/// <summary>The compute role's own database: the node registry (tasks and routing decisions join it with issue 8), outbox and inbox.</summary>
-public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options) : ServiceDbContext(options)
+/// <summary>The compute role's own database: the node registry, tasks with their routing decisions, what the router knows of datasets and entitlements, outbox and inbox.</summary>
+public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options) : ServiceDbContext(options), IEntitlementProjection
 {
     public DbSet<RegisteredNode> Nodes => Set<RegisteredNode>();
+    public DbSet<KnownDataset> Datasets => Set<KnownDataset>();
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+    public DbSet<ProjectedEntitlement> Entitlements => Set<ProjectedEntitlement>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -36,10 +43,37 @@ public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options)
             e.Property(n => n.Reason).HasMaxLength(NodeLimits.ReasonLength);
             e.Property(n => n.Liveness).HasMaxLength(20);
             e.Property(n => n.AgentVersion).HasMaxLength(100);
+            e.Property(n => n.AllowedAlgorithms).HasMaxLength(4000)
+                .HasConversion(l => l == null ? null : JsonSerializer.Serialize(l, Json), s => s == null ? null : JsonSerializer.Deserialize<List<string>>(s, Json),
+                    new ValueComparer<List<string>?>((a, b) => a == null ? b == null : b != null && a.SequenceEqual(b), l => l == null ? 0 : l.Aggregate(0, (h, x) => HashCode.Combine(h, x)), l => l == null ? null : l.ToList()));
             e.Property(n => n.LastRefusal).HasMaxLength(500);
             e.Property(n => n.Version).IsConcurrencyToken();
             e.Ignore(n => n.Profile);
             e.HasIndex(n => n.Liveness);
         });
+        modelBuilder.Entity<KnownDataset>(e =>
+        {
+            e.ToTable("datasets");
+            e.HasKey(d => d.DatasetId);
+            e.Property(d => d.DatasetId).HasMaxLength(200);
+            e.Property(d => d.Node).HasMaxLength(100);
+            e.Property(d => d.AccessModel).HasMaxLength(30);
+            e.Property(d => d.Countries).AsCommaList(1000);
+        });
+        modelBuilder.Entity<TaskRecord>(e =>
+        {
+            e.ToTable("tasks");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).HasMaxLength(32);
+            e.Property(t => t.Owner).HasMaxLength(200);
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.State).HasMaxLength(20);
+            e.Property(t => t.Algorithm).HasMaxLength(500);
+            e.Property(t => t.Datasets).AsCommaList(20000);
+            e.Property(t => t.Version).IsConcurrencyToken();
+            e.HasIndex(t => new { t.Owner, t.Id });
+            e.HasIndex(t => t.State);
+        });
+        modelBuilder.MapEntitlements();
     }
 }

@@ -37,6 +37,7 @@ public static class NodeHeartbeats
         node.QueueLength = beat.QueueLength;
         node.IndexedInstances = beat.IndexedInstances;
         node.AgentVersion = beat.AgentVersion;
+        node.AllowedAlgorithms = beat.AllowedAlgorithms?.ToList();
         if (node.Liveness == NodeLiveness.Online)
             return new Outcome(true, null, null);
         return new Outcome(true, null, ChangeLiveness(node, NodeLiveness.Online));

@@ -33,6 +33,9 @@ public sealed class RegisteredNode
     public long IndexedInstances { get; set; }
     public string? AgentVersion { get; set; }
 
+    /// <summary>The node's local policy as its heartbeats report it (null: built-in algorithms only).</summary>
+    public List<string>? AllowedAlgorithms { get; set; }
+
     /// <summary>Why the node's last heartbeat was refused (not enrolled, revoked, not sent by its own broker user), and when.</summary>
     public string? LastRefusal { get; set; }
 

@@ -17,9 +17,9 @@ public static class HybridRouter
 
     public static RoutingDecision Decide(RoutingRequest request, RoutingContext context)
     {
-        var rules = new List<RuleOutcome>();
-        var rejected = new List<RejectedAlternative>();
-        var plan = new List<DatasetPlacement>();
+        var rules = new List<RoutingCheck>();
+        var rejected = new List<RoutingAlternative>();
+        var plan = new List<RoutingPlacement>();
         foreach (var dataset in request.Datasets.Distinct(StringComparer.Ordinal))
         {
             var refusal = Place(request, context, dataset, rules, rejected, plan);
@@ -27,14 +27,14 @@ public static class HybridRouter
                 return new RoutingDecision(request.TaskId, false, null, [], null, rules, rejected, refusal);
         }
 
-        var atData = plan.Where(p => p.Placement == Placement.AtData).Select(p => p.Location).ToHashSet(StringComparer.Ordinal);
-        var kind = atData.Count == 0 ? PlanKind.Central : plan.All(p => p.Placement == Placement.AtData) ? PlanKind.AtData : PlanKind.Hybrid;
+        var atData = plan.Where(p => p.Placement == Placements.AtData).Select(p => p.Location).ToHashSet(StringComparer.Ordinal);
+        var kind = atData.Count == 0 ? PlanKinds.Central : plan.All(p => p.Placement == Placements.AtData) ? PlanKinds.AtData : PlanKinds.Hybrid;
         return new RoutingDecision(request.TaskId, true, kind, plan, Aggregator(request, atData, rejected), rules, rejected, null);
     }
 
     /// <summary>Places one dataset; returns the refusal when no placement passes the rules.</summary>
-    private static RejectedAlternative? Place(RoutingRequest request, RoutingContext context, string dataset,
-        List<RuleOutcome> rules, List<RejectedAlternative> rejected, List<DatasetPlacement> plan)
+    private static RoutingAlternative? Place(RoutingRequest request, RoutingContext context, string dataset,
+        List<RoutingCheck> rules, List<RoutingAlternative> rejected, List<RoutingPlacement> plan)
     {
         if (!context.Datasets.TryGetValue(dataset, out var facts))
             return Refuse(rules, rejected, dataset, "any", RoutingRules.KnownDataset, $"There is no dataset '{dataset}' in the catalogue.",
@@ -43,18 +43,18 @@ public static class HybridRouter
             return Refuse(rules, rejected, dataset, "any", RoutingRules.Entitlement,
                 $"Your passport holds no active visa (ControlledAccessGrants) for dataset '{dataset}'.",
                 $"File an access request for '{dataset}' (POST /api/access-requests) and run the task once it is approved.");
-        rules.Add(new RuleOutcome(RoutingRules.Entitlement, dataset, "any", true, "an active visa covers it"));
+        rules.Add(new RoutingCheck(RoutingRules.Entitlement, dataset, "any", true, "an active visa covers it"));
 
         context.Nodes.TryGetValue(facts.Node, out var node);
-        var candidates = new List<(Placement Placement, string Location, RejectedAlternative? Failure, double Seconds)>
+        var candidates = new List<(string Placement, string Location, RoutingAlternative? Failure, double Seconds)>
         {
-            Candidate(Placement.AtData, facts.Node, AtDataChecks(request, context, facts, node), rules, dataset,
+            Candidate(Placements.AtData, facts.Node, AtDataChecks(request, context, facts, node), rules, dataset,
                 () => Seconds(request.Algorithm.CodeBytes, node!.Capabilities.BandwidthBitsPerSecond) + node.QueueLength * context.ExpectedTaskDuration.TotalSeconds),
-            Candidate(Placement.Central, CentralName, CentralChecks(request, context, facts, node), rules, dataset,
+            Candidate(Placements.Central, CentralName, CentralChecks(request, context, facts, node), rules, dataset,
                 () => Seconds(facts.SizeBytes, node!.Capabilities.BandwidthBitsPerSecond) + context.Central.QueueLength * context.ExpectedTaskDuration.TotalSeconds),
         };
 
-        var passing = candidates.Where(c => c.Failure is null).OrderBy(c => c.Seconds).ThenBy(c => c.Placement).ToList(); // a tie keeps the data at its node
+        var passing = candidates.Where(c => c.Failure is null).OrderBy(c => c.Seconds).ThenBy(c => c.Placement == Placements.AtData ? 0 : 1).ToList(); // a tie keeps the data at its node
         rejected.AddRange(candidates.Where(c => c.Failure is not null).Select(c => c.Failure!));
         if (passing.Count == 0)
         {
@@ -65,16 +65,16 @@ public static class HybridRouter
 
         var chosen = passing[0];
         foreach (var other in passing.Skip(1))
-            rejected.Add(new RejectedAlternative(dataset, other.Location, RoutingRules.Cost,
+            rejected.Add(new RoutingAlternative(dataset, other.Location, RoutingRules.Cost,
                 $"estimated {other.Seconds:0.#} s (transfer and queue) against {chosen.Seconds:0.#} s at {chosen.Location}", null));
-        plan.Add(new DatasetPlacement(dataset, chosen.Placement, chosen.Location, chosen.Seconds));
+        plan.Add(new RoutingPlacement(dataset, chosen.Placement, chosen.Location, chosen.Seconds));
         return null;
     }
 
-    private delegate RuleOutcome? Check();
+    private delegate RoutingCheck? Check();
 
-    private static (Placement, string, RejectedAlternative?, double) Candidate(Placement placement, string location, IEnumerable<Check> checks,
-        List<RuleOutcome> rules, string dataset, Func<double> estimate)
+    private static (string, string, RoutingAlternative?, double) Candidate(string placement, string location, IEnumerable<Check> checks,
+        List<RoutingCheck> rules, string dataset, Func<double> estimate)
     {
         foreach (var check in checks)
         {
@@ -83,7 +83,7 @@ public static class HybridRouter
                 continue;
             rules.Add(outcome with { Dataset = dataset, Candidate = location });
             if (!outcome.Passed)
-                return (placement, location, new RejectedAlternative(dataset, location, outcome.Rule, outcome.Detail, outcome.Remedy), double.PositiveInfinity);
+                return (placement, location, new RoutingAlternative(dataset, location, outcome.Rule, outcome.Detail, outcome.Remedy), double.PositiveInfinity);
         }
         return (placement, location, null, estimate());
     }
@@ -120,15 +120,15 @@ public static class HybridRouter
         yield return () => Fits(request.Resources, central.Capabilities, "the central node");
     }
 
-    private static RuleOutcome Enrolled(NodeFacts? node, string name) =>
+    private static RoutingCheck Enrolled(NodeFacts? node, string name) =>
         Rule(RoutingRules.NodeEnrolled, node is { Approved: true }, $"node {name} is not an approved member of the federation",
             $"A platform admin must approve node {name}.");
 
-    private static RuleOutcome Online(NodeFacts node) =>
+    private static RoutingCheck Online(NodeFacts node) =>
         Rule(RoutingRules.NodeOnline, node.Online, $"node {node.Name} has sent no recent heartbeat",
             $"Wait until node {node.Name} is online again (GET /api/nodes/{node.Name}).");
 
-    private static RuleOutcome Policy(TaskAlgorithm algorithm, IReadOnlyList<string>? allowed, string where)
+    private static RoutingCheck Policy(TaskAlgorithm algorithm, IReadOnlyList<string>? allowed, string where)
     {
         var permitted = allowed is null
             ? algorithm.IsBuiltIn
@@ -137,7 +137,7 @@ public static class HybridRouter
             allowed is null ? "Use a built-in algorithm, or ask the operator to allow this image." : $"Use one of: {string.Join(", ", allowed)}; or ask the operator to allow {algorithm.Id}.");
     }
 
-    private static RuleOutcome Fits(TaskResources needs, NodeCapabilities has, string where)
+    private static RoutingCheck Fits(TaskResources needs, NodeCapabilities has, string where)
     {
         var gaps = new List<string>();
         if (needs.Cpus > has.Cpus)
@@ -152,26 +152,26 @@ public static class HybridRouter
             "Ask for fewer resources, or let the task run elsewhere (placement auto).");
     }
 
-    private static RuleOutcome Rule(string rule, bool passed, string failure, string remedy) =>
-        passed ? new RuleOutcome(rule, "", "", true, "passed") : new RuleOutcome(rule, "", "", false, failure, remedy);
+    private static RoutingCheck Rule(string rule, bool passed, string failure, string remedy) =>
+        passed ? new RoutingCheck(rule, "", "", true, "passed") : new RoutingCheck(rule, "", "", false, failure, remedy);
 
-    private static RejectedAlternative Refuse(List<RuleOutcome> rules, List<RejectedAlternative> rejected, string dataset, string candidate,
+    private static RoutingAlternative Refuse(List<RoutingCheck> rules, List<RoutingAlternative> rejected, string dataset, string candidate,
         string rule, string reason, string remedy)
     {
-        rules.Add(new RuleOutcome(rule, dataset, candidate, false, reason, remedy));
-        var refusal = new RejectedAlternative(dataset, candidate, rule, reason, remedy);
+        rules.Add(new RoutingCheck(rule, dataset, candidate, false, reason, remedy));
+        var refusal = new RoutingAlternative(dataset, candidate, rule, reason, remedy);
         rejected.Add(refusal);
         return refusal;
     }
 
     /// <summary>The aggregation point: the preferred node when it runs a part of this task, else the central node.</summary>
-    private static string Aggregator(RoutingRequest request, IReadOnlySet<string> atDataNodes, List<RejectedAlternative> rejected)
+    private static string Aggregator(RoutingRequest request, IReadOnlySet<string> atDataNodes, List<RoutingAlternative> rejected)
     {
         if (request.PreferredAggregator is not { } preferred || preferred == CentralName)
             return CentralName;
         if (atDataNodes.Contains(preferred))
             return preferred;
-        rejected.Add(new RejectedAlternative("*", preferred, RoutingRules.CentralLocation,
+        rejected.Add(new RoutingAlternative("*", preferred, RoutingRules.CentralLocation,
             $"{preferred} runs no part of this task, so results would have to travel to it; they are aggregated centrally instead", null));
         return CentralName;
     }

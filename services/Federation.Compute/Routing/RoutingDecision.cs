@@ -1,44 +1,36 @@
+using Federation.Contracts.Compute;
+
 namespace Federation.Compute.Routing;
 
-/// <summary>Where one dataset's part of a task runs.</summary>
-public enum Placement
+/// <summary>Where one dataset's part of a task runs (the wire values of <see cref="RoutingPlacement.Placement"/>).</summary>
+public static class Placements
 {
-    AtData,
-    Central,
+    public const string AtData = "at-data";
+    public const string Central = "central";
 }
 
 /// <summary>The kind of plan: every dataset at its node, every dataset moved to the central node, or some of each.</summary>
-public enum PlanKind
+public static class PlanKinds
 {
-    AtData,
-    Central,
-    Hybrid,
+    public const string AtData = "at-data";
+    public const string Central = "central";
+    public const string Hybrid = "hybrid";
 }
 
-/// <param name="Location">The node's name for at-data, <c>central</c> otherwise.</param>
-/// <param name="EstimatedSeconds">Transfer plus expected wait, the score the choice was made on.</param>
-public sealed record DatasetPlacement(string Dataset, Placement Placement, string Location, double EstimatedSeconds);
-
-/// <summary>One rule's verdict on one candidate: passed, or why it failed and what would make it pass.</summary>
-public sealed record RuleOutcome(string Rule, string Dataset, string Candidate, bool Passed, string Detail, string? Remedy = null);
-
-/// <summary>A placement considered and not taken, with the rule (or the score) that decided against it.</summary>
-public sealed record RejectedAlternative(string Dataset, string Candidate, string Rule, string Reason, string? Remedy);
-
 /// <summary>
-/// The router's answer: either a plan (with every rule that fired and every alternative it rejected), or a refusal
-/// naming the first rule that left a dataset nowhere to run and what would make it pass.
+/// The router's answer: either a plan (with every check made and every alternative it rejected), or a refusal
+/// naming the first rule that left a dataset nowhere to run and what would make it pass. The parts are the
+/// contract's records, so that <c>TaskRouted</c> carries the decision as made.
 /// </summary>
 public sealed record RoutingDecision(
     string TaskId,
     bool Routed,
-    PlanKind? Kind,
-    IReadOnlyList<DatasetPlacement> Plan,
+    string? Kind,
+    IReadOnlyList<RoutingPlacement> Plan,
     string? Aggregator,
-    IReadOnlyList<RuleOutcome> Rules,
-    IReadOnlyList<RejectedAlternative> Rejected,
-    RejectedAlternative? Refusal);
-
+    IReadOnlyList<RoutingCheck> Rules,
+    IReadOnlyList<RoutingAlternative> Rejected,
+    RoutingAlternative? Refusal);
 /// <summary>The rules' names, stable: decision records and refusals cite them.</summary>
 public static class RoutingRules
 {

@@ -1,15 +1,16 @@
 using Federation.Discovery.Catalogue;
 using Federation.Discovery.Search;
 using Federation.ServiceDefaults.Persistence;
+using Federation.ServiceDefaults.Projections;
 using Microsoft.EntityFrameworkCore;
 
 namespace Federation.Discovery.Data;
 
 /// <summary>The discovery role's own database: the catalogue, the entitlements that grade search results, outbox and inbox.</summary>
-public sealed class DiscoveryDbContext(DbContextOptions<DiscoveryDbContext> options) : ServiceDbContext(options)
+public sealed class DiscoveryDbContext(DbContextOptions<DiscoveryDbContext> options) : ServiceDbContext(options), IEntitlementProjection
 {
     public DbSet<CatalogueEntry> Catalogue => Set<CatalogueEntry>();
-    public DbSet<DiscoveryEntitlement> Entitlements => Set<DiscoveryEntitlement>();
+    public DbSet<ProjectedEntitlement> Entitlements => Set<ProjectedEntitlement>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -30,14 +31,6 @@ public sealed class DiscoveryDbContext(DbContextOptions<DiscoveryDbContext> opti
             e.Ignore(c => c.Dataset);
             e.HasIndex(c => new { c.Retired, c.Title });
         });
-        modelBuilder.Entity<DiscoveryEntitlement>(e =>
-        {
-            e.ToTable("entitlements");
-            e.HasKey(x => x.EntitlementId);
-            e.Property(x => x.EntitlementId).ValueGeneratedNever();
-            e.Property(x => x.Subject).HasMaxLength(200);
-            e.Property(x => x.DatasetId).HasMaxLength(200);
-            e.HasIndex(x => x.Subject);
-        });
+        modelBuilder.MapEntitlements();
     }
 }

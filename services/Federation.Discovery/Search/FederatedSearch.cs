@@ -1,5 +1,6 @@
 using Federation.Contracts.Discovery;
 using Federation.Discovery.Data;
+using Federation.ServiceDefaults.Projections;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -55,8 +56,7 @@ public sealed class FederatedSearch(
         var now = clock.GetUtcNow().UtcDateTime;
         var entitled = subject is null
             ? []
-            : (await db.Entitlements.AsNoTracking().Where(e => e.Subject == subject && !e.Ended && e.Start <= now && e.End > now)
-                .Select(e => e.DatasetId).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            : await db.Entitlements.ActiveDatasets(subject, now, cancellationToken);
         var datasets = answers.SelectMany(a => a.Datasets.Select(d => (a.Node, d)))
             .OrderBy(x => x.d.DatasetId, StringComparer.Ordinal)
             .Select(x => Grade(x.Node, x.d, granted, entitled.Contains(x.d.DatasetId)))

@@ -2,7 +2,6 @@ using Federation.Identity.Domain;
 using Federation.Identity.Nodes;
 using Federation.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using OpenIddict.EntityFrameworkCore.Models;
 
 namespace Federation.Identity.Data;
@@ -37,11 +36,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(a => a.PasswordHash).HasMaxLength(200);
             e.Property(a => a.Role).HasMaxLength(40);
             e.Property(a => a.Node).HasMaxLength(AccountRules.BindingLength);
-            // Ids are restricted to [a-z0-9._-], so a comma-joined column is unambiguous and provider-neutral.
-            e.Property(a => a.DataHolders).HasMaxLength(2000).HasConversion(
-                list => string.Join(',', list),
-                text => text.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList(),
-                new ValueComparer<List<string>>((a, b) => a!.SequenceEqual(b!), l => l.Aggregate(0, (h, s) => HashCode.Combine(h, s)), l => l.ToList()));
+            e.Property(a => a.DataHolders).AsCommaList(2000);
         });
         modelBuilder.Entity<StoredKey>(e =>
         {

@@ -60,6 +60,7 @@ public sealed class HeartbeatSender(
             QueueLength = 0, // no task runs at nodes before compute dispatch (issue 8); the field is the router's input
             IndexedInstances = await db.Instances.LongCountAsync(cancellationToken),
             AgentVersion = Version,
+            AllowedAlgorithms = options.Value.AllowedAlgorithms,
         };
     }
 }
