@@ -35,6 +35,13 @@ public sealed class ComputeModule : IFederationModule
         builder.Services.AddHostedService<DemoNodeSeeder>();
         builder.Services.Configure<CentralOptions>(builder.Configuration.GetSection(CentralOptions.Section));
         builder.Services.AddHostedService<CentralExecutor>();
+        // The access role's passport endpoint, where a task's owner's visas come from (default: this process).
+        var access = builder.Configuration["Federation:Compute:AccessUrl"] is { Length: > 0 } url ? new Uri(url) : FederationHost.OwnUrl(builder.Configuration);
+        builder.Services.AddHttpClient<Passports>(http =>
+        {
+            http.BaseAddress = access;
+            http.Timeout = TimeSpan.FromSeconds(10);
+        });
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
@@ -49,6 +56,7 @@ public sealed class ComputeModule : IFederationModule
         bus.AddEntitlementConsumers<ComputeDbContext>(Name);
         bus.AddInboxConsumer<EntitlementRevokedTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
         bus.AddInboxConsumer<EntitlementExpiredTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
+        bus.AddInboxConsumer<TaskPartFinishedConsumer, ComputeDbContext>(Name, "task-parts");
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)

@@ -3,6 +3,7 @@ using Federation.NodeAgent.Heartbeat;
 using Federation.NodeAgent.Images;
 using Federation.NodeAgent.Indexing;
 using Federation.NodeAgent.Publishing;
+using Federation.NodeAgent.Tasks;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
@@ -35,7 +36,7 @@ public sealed class NodeAgentModule : IFederationModule
         var settings = builder.Configuration.GetSection(NodeAgentOptions.Section).Get<NodeAgentOptions>() ?? new NodeAgentOptions();
         Validate(settings);
         if (settings.IsDemo)
-            settings = Demo.Node();
+            settings = Demo.Node(FederationHost.OwnUrl(builder.Configuration));
         builder.Services.AddSingleton(Options.Create(settings));
         node = settings.NodeName;
         if (settings.OrthancUrl is { } orthanc)
@@ -48,6 +49,7 @@ public sealed class NodeAgentModule : IFederationModule
             builder.Services.AddSingleton<IImageSource>(settings.Synthetic.IsSet ? settings.Synthetic.Source(settings) : Demo.Cohort(settings.NodeName));
         builder.Services.AddHostedService<Indexer>();
         builder.Services.AddHostedService<HeartbeatSender>();
+        builder.Services.AddHttpClient<VisaVerifier>(http => http.Timeout = TimeSpan.FromSeconds(15));
         // The bus endpoint (where answers to this node's own requests would arrive) is named after the node: its
         // broker user may declare and read only the node's own queues (see NodeBrokerAccess).
         builder.Configuration[$"{MessagingOptions.Section}:{nameof(MessagingOptions.BusEndpointPrefix)}"] = NodeBrokerAccess.BusEndpointPrefix(node);
@@ -60,6 +62,8 @@ public sealed class NodeAgentModule : IFederationModule
         bus.AddInboxConsumer<ConsentWithdrawnConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.ConsentWithdrawn}");
         // Queries change nothing: no inbox, no retries (an answer after the deadline is worthless).
         bus.AddConsumer<CountQueryConsumer>().Endpoint(e => e.Name = NodeBrokerAccess.QueueOf(node, NodeBrokerAccess.Endpoints.CountQuery));
+        // Task parts are sent to this node alone: its queue is bound to no message type.
+        bus.AddInboxConsumer<TaskPartConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.Tasks}", bindMessageTypes: false);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -88,9 +92,11 @@ public sealed class NodeAgentModule : IFederationModule
     /// <summary>The embedded demo node: two collections of a synthetic cohort, no Orthanc needed.</summary>
     private static class Demo
     {
-        public static NodeAgentOptions Node() => new()
+        public static NodeAgentOptions Node(Uri self) => new()
         {
             Node = null,
+            // The embedded federation's own access role issues the visas this node checks.
+            VisaKeysUrl = new Uri(self, "api/entitlements/visa-keys"),
             // The demo DAC member (demo-credentials.json) reviews for hospital-a: the demo's requests can be decided.
             DataHolder = "hospital-a",
             Country = "DE",

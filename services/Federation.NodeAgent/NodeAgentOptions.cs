@@ -35,6 +35,12 @@ public sealed class NodeAgentOptions
     /// </summary>
     public List<string>? AllowedAlgorithms { get; set; }
 
+    /// <summary>
+    /// The JWKS of the one visa issuer this node trusts (the access role's <c>/api/entitlements/visa-keys</c>). Unset:
+    /// no visa holds, so no task runs here. The embedded demo node trusts its own process.
+    /// </summary>
+    public Uri? VisaKeysUrl { get; set; }
+
     public bool IsDemo => Node is null;
 
     public string NodeName => Node ?? "node-demo";

@@ -16,6 +16,7 @@ public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options)
     public DbSet<RegisteredNode> Nodes => Set<RegisteredNode>();
     public DbSet<KnownDataset> Datasets => Set<KnownDataset>();
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+    public DbSet<TaskPart> TaskParts => Set<TaskPart>();
     public DbSet<ProjectedEntitlement> Entitlements => Set<ProjectedEntitlement>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -73,6 +74,16 @@ public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options)
             e.Property(t => t.Version).IsConcurrencyToken();
             e.HasIndex(t => new { t.Owner, t.Id });
             e.HasIndex(t => t.State);
+        });
+        modelBuilder.Entity<TaskPart>(e =>
+        {
+            e.ToTable("task_parts");
+            e.HasKey(p => new { p.TaskId, p.Node, p.Dataset });
+            e.Property(p => p.TaskId).HasMaxLength(32);
+            e.Property(p => p.Node).HasMaxLength(100);
+            e.Property(p => p.Dataset).HasMaxLength(200);
+            e.Property(p => p.State).HasMaxLength(20);
+            e.Property(p => p.Reason).HasMaxLength(1000);
         });
         modelBuilder.MapEntitlements();
     }

@@ -50,11 +50,14 @@ public static class TesApi
         new TesOrganization("Federation", "https://github.com/"), "1.0.0", ["federation://datasets/"], BackendParameters.All));
 
     private static async Task<Results<Ok<TesCreateTaskResponse>, ValidationProblem>> Create(
-        TesTask body, GroupCommit<ComputeDbContext> store, EventStamp stamp, IOptions<CentralOptions> central, ClaimsPrincipal user)
+        TesTask body, GroupCommit<ComputeDbContext> store, EventStamp stamp, IOptions<CentralOptions> central, Passports passports, HttpContext http)
     {
         var (spec, errors) = TaskSpec.Read(body);
         if (spec is null)
             return TypedResults.ValidationProblem(errors, type: ProblemTypes.Validation, title: "The task is not valid");
+        // The caller's visas travel with the parts; fetched before the write, which must not wait on another role.
+        var bearer = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
+        var visas = await passports.VisasFor(bearer, spec.Datasets, http.RequestAborted);
         var id = Guid.CreateVersion7().ToString("N");
         var owner = stamp.Actor.Subject;
         await store.Write<object?>(async (db, ct) =>
@@ -91,9 +94,12 @@ public static class TesApi
                 TaskLifecycle.Change(db, task, TesStates.SystemError,
                     $"refused by rule {refusal.Rule} for dataset {refusal.Dataset}: {refusal.Reason} To pass: {refusal.Remedy}", stamp);
             else
+            {
                 TaskLifecycle.Log(task, stamp.Now, $"routed {decision.Kind}: " +
                     string.Join("; ", decision.Plan.Select(p => $"{p.Dataset} {p.Placement} at {p.Location}").DefaultIfEmpty("no datasets, central")) +
                     $"; results meet at {decision.Aggregator}");
+                TaskDispatch.Dispatch(db, task, routed, visas, stamp);
+            }
             return null;
         });
         return TypedResults.Ok(new TesCreateTaskResponse(id));

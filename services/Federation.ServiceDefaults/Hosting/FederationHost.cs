@@ -30,6 +30,19 @@ public static class FederationHost
 
     private const string WebHostDefaultsUrlsKey = "urls";
 
+    /// <summary>
+    /// How this process reaches itself over HTTP (the first URL it listens on, a wildcard host read as loopback):
+    /// the default where one role calls another that runs in the same process (the embedded federation).
+    /// </summary>
+    public static Uri OwnUrl(IConfiguration configuration)
+    {
+        var first = (configuration[WebHostDefaultsUrlsKey] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault() ?? DefaultUrl;
+        foreach (var wildcard in new[] { "://*", "://+", "://0.0.0.0", "://[::]" })
+            first = first.Replace(wildcard, "://127.0.0.1", StringComparison.Ordinal);
+        return new Uri(first.EndsWith('/') ? first : first + "/");
+    }
+
     /// <summary>Picks the modules named by <c>Federation:Roles</c> and adds what every role needs.</summary>
     public static IReadOnlyList<IFederationModule> AddFederationDefaults(this WebApplicationBuilder builder, IReadOnlyList<IFederationModule> catalog)
     {

@@ -15,13 +15,22 @@ public static class ConsumerRegistration
     /// (default: the consumer's name), with retry, durable redelivery into <typeparamref name="TDb"/>, then the error queue.
     /// Consumers given the same endpoint share one queue (e.g. one audit trail for every event type).
     /// </summary>
-    public static void AddInboxConsumer<TConsumer, TDb>(this IBusRegistrationConfigurator bus, string service, string? endpoint = null)
+    /// <param name="bindMessageTypes">
+    /// False for a queue that receives only what is sent to it (a command to one node): it is not bound to the
+    /// message types' exchanges, so publishing such a message reaches no one by accident.
+    /// </param>
+    public static void AddInboxConsumer<TConsumer, TDb>(this IBusRegistrationConfigurator bus, string service, string? endpoint = null,
+        bool bindMessageTypes = true)
         where TConsumer : class, IConsumer
         where TDb : ServiceDbContext
     {
         var name = EndpointNames.For(service, endpoint ?? EndpointNames.Describe(typeof(TConsumer)));
         bus.AddConsumer<TConsumer>((context, consumer) => ApplyFailureHandling<TConsumer, TDb>(context, consumer, name))
-            .Endpoint(e => e.Name = name);
+            .Endpoint(e =>
+            {
+                e.Name = name;
+                e.ConfigureConsumeTopology = bindMessageTypes;
+            });
     }
 
     /// <summary>The same, for a consumer type only known at run time (generic consumers closed by reflection).</summary>
@@ -30,7 +39,7 @@ public static class ConsumerRegistration
         typeof(ConsumerRegistration).GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Single(m => m.Name == nameof(AddInboxConsumer) && m.IsGenericMethodDefinition && m.GetGenericArguments().Length == 2)
             .MakeGenericMethod(consumerType, typeof(TDb))
-            .Invoke(null, [bus, service, endpoint]);
+            .Invoke(null, [bus, service, endpoint, true]);
 
     private static void ApplyFailureHandling<TConsumer, TDb>(IRegistrationContext context, IConsumerConfigurator<TConsumer> consumer, string endpoint)
         where TConsumer : class

@@ -32,7 +32,8 @@ public static class NodeBrokerAccess
     {
         public const string CountQuery = "count-query";
         public const string ConsentWithdrawn = "consent-withdrawn";
-        public static readonly IReadOnlyList<string> All = [CountQuery, ConsentWithdrawn];
+        public const string Tasks = "tasks";
+        public static readonly IReadOnlyList<string> All = [CountQuery, ConsentWithdrawn, Tasks];
     }
 
     /// <summary>A node's queue (and exchange) for <paramref name="endpoint"/>, one of <see cref="Endpoints"/>.</summary>
@@ -41,11 +42,11 @@ public static class NodeBrokerAccess
     /// <summary>A node agent's bus endpoint prefix; MassTransit appends a 32-hex-digit id (see MessagingExtensions).</summary>
     public static string BusEndpointPrefix(string node) => QueueOf(node, "bus");
 
-    /// <summary>What nodes publish: dataset descriptions, answers to count queries, heartbeats.</summary>
+    /// <summary>What nodes publish: dataset descriptions, answers to count queries, heartbeats, finished task parts.</summary>
     public static readonly IReadOnlyList<Type> Published =
-        [typeof(DatasetPublished), typeof(DatasetUpdated), typeof(DatasetRetired), typeof(CountAnswer), typeof(NodeHeartbeat)];
+        [typeof(DatasetPublished), typeof(DatasetUpdated), typeof(DatasetRetired), typeof(CountAnswer), typeof(NodeHeartbeat), typeof(TaskPartFinished)];
 
-    /// <summary>What nodes consume: federated count queries and consent withdrawals.</summary>
+    /// <summary>What nodes consume by message type: federated count queries and consent withdrawals (task parts are sent to their own queue).</summary>
     public static readonly IReadOnlyList<Type> Consumed = [typeof(CountQuery), typeof(ConsentWithdrawn)];
 
     public sealed record Permissions(string Configure, string Write, string Read);

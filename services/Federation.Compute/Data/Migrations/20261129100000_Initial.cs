@@ -78,12 +78,25 @@ public sealed class Initial : Migration
             constraints: t => t.PrimaryKey("pk_tasks", x => x.id));
         migrationBuilder.CreateIndex("ix_tasks_owner_id", "tasks", ["owner", "id"]);
         migrationBuilder.CreateIndex("ix_tasks_state", "tasks", "state");
+        migrationBuilder.CreateTable(
+            name: "task_parts",
+            columns: t => new
+            {
+                task_id = t.Column<string>(maxLength: 32, nullable: false),
+                node = t.Column<string>(maxLength: 100, nullable: false),
+                dataset = t.Column<string>(maxLength: 200, nullable: false),
+                state = t.Column<string>(maxLength: 20, nullable: false),
+                reason = t.Column<string>(maxLength: 1000, nullable: true),
+                result = t.Column<string>(nullable: true),
+            },
+            constraints: t => t.PrimaryKey("pk_task_parts", x => new { x.task_id, x.node, x.dataset }));
         migrationBuilder.CreateEntitlements();
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropTable("entitlements");
+        migrationBuilder.DropTable("task_parts");
         migrationBuilder.DropTable("tasks");
         migrationBuilder.DropTable("datasets");
         migrationBuilder.DropTable("nodes");

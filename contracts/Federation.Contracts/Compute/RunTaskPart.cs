@@ -1,0 +1,23 @@
+namespace Federation.Contracts.Compute;
+
+/// <summary>
+/// A command to one node: run this task's part on one of its datasets. Sent to the node's own queue
+/// (<c>node-agent-&lt;node&gt;-tasks</c>) through the compute role's outbox. The node checks everything again
+/// itself (the visa's signature, expiry, subject and dataset; its own policy; its consent withdrawals) and
+/// refuses with a reason if anything fails: local policy wins over the central decision.
+/// </summary>
+public sealed record RunTaskPart
+{
+    public required string TaskId { get; init; }
+    public required string Owner { get; init; }
+    public required string Node { get; init; }
+    public required string Dataset { get; init; }
+
+    /// <summary><c>builtin:&lt;name&gt;</c> or an image.</summary>
+    public required string Algorithm { get; init; }
+
+    /// <summary>The researcher's GA4GH visa (ControlledAccessGrants) for <see cref="Dataset"/>, a signed JWT; null if compute had none.</summary>
+    public string? Visa { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Parameters { get; init; }
+}

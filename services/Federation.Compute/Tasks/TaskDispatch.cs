@@ -1,0 +1,41 @@
+using Federation.Compute.Data;
+using Federation.Compute.Routing;
+using Federation.Contracts.Compute;
+using Federation.ServiceDefaults.Events;
+using Federation.ServiceDefaults.Messaging;
+
+namespace Federation.Compute.Tasks;
+
+/// <summary>
+/// Turns a routed plan into work: each at-data placement becomes a <c>RunTaskPart</c> sent to its node's own queue
+/// through the outbox (same transaction as the task's new state), with the researcher's visa for that dataset.
+/// Moving data to the central node is not built yet: a plan that needs it ends the task with that reason.
+/// </summary>
+public static class TaskDispatch
+{
+    public static void Dispatch(ComputeDbContext db, TaskRecord task, TaskRouted decision, IReadOnlyDictionary<string, string> visas, EventStamp stamp)
+    {
+        if (decision.Plan.Count == 0)
+            return; // no datasets: the central executor takes it
+        if (decision.Plan.FirstOrDefault(p => p.Placement == Placements.Central) is { } central)
+        {
+            TaskLifecycle.Change(db, task, TesStates.SystemError,
+                $"the plan moves {central.Dataset} to the central node, and data transfer to the central node is not available yet. To pass: ask for placement at-data.", stamp);
+            return;
+        }
+        foreach (var placement in decision.Plan)
+        {
+            db.TaskParts.Add(new TaskPart { TaskId = task.Id, Node = placement.Location, Dataset = placement.Dataset, State = TesStates.Running });
+            visas.TryGetValue(placement.Dataset, out var visa);
+            var command = new RunTaskPart
+            {
+                TaskId = task.Id, Owner = task.Owner, Node = placement.Location, Dataset = placement.Dataset, Algorithm = task.Algorithm, Visa = visa,
+            };
+            db.Schedule(command, Guid.NewGuid(), NodeQueue(placement.Location), stamp.Now, stamp.CorrelationId);
+        }
+        TaskLifecycle.Change(db, task, TesStates.Running, $"sent to {string.Join(", ", decision.Plan.Select(p => p.Location).Distinct())}", stamp);
+    }
+
+    /// <summary>The node's task queue, addressed through its exchange: a node not listening yet leaves the command in the outbox, not in a queue of the wrong kind.</summary>
+    public static Uri NodeQueue(string node) => new($"exchange:{NodeBrokerAccess.QueueOf(node, NodeBrokerAccess.Endpoints.Tasks)}");
+}

@@ -1,0 +1,14 @@
+namespace Federation.Compute.Tasks;
+
+/// <summary>One node's part of a task: one dataset at its node, sent as <c>RunTaskPart</c>, finished by <c>TaskPartFinished</c>.</summary>
+public sealed class TaskPart
+{
+    public string TaskId { get; set; } = "";
+    public string Node { get; set; } = "";
+    public string Dataset { get; set; } = "";
+    public string State { get; set; } = TesStates.Queued;
+    public string? Reason { get; set; }
+
+    /// <summary>The released result (JSON), as the node's airlock let it out.</summary>
+    public string? Result { get; set; }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Federation.Compute.Data;
+using Federation.Contracts;
+using Federation.Contracts.Compute;
+using Federation.Contracts.Discovery;
+using Federation.ServiceDefaults.Events;
+using Federation.ServiceDefaults.Messaging;
+using Federation.ServiceDefaults.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Federation.Compute.Tasks;
+
+/// <summary>
+/// A node's part finished: recorded on the task; when every part has, the task ends: COMPLETE with the parts'
+/// results aggregated at the central node, or the first failure's state with the node's reason. Only the node
+/// itself (its broker user) may report its part.
+/// </summary>
+public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store, TimeProvider clock, ILogger<TaskPartFinishedConsumer> log)
+    : InboxConsumer<ComputeDbContext, TaskPartFinished>(store)
+{
+    protected override async Task Apply(ComputeDbContext db, ConsumeContext<TaskPartFinished> context, CancellationToken cancellationToken)
+    {
+        var finished = context.Message;
+        if (!BrokerUser.Of(context).MaySpeakFor(finished.Node))
+        {
+            log.LogWarning("A result for node {Node}'s part of task {Task} came from another node's user: dropped", finished.Node, finished.TaskId);
+            return;
+        }
+        var part = await db.TaskParts.FindAsync([finished.TaskId, finished.Node, finished.Dataset], cancellationToken);
+        var task = await db.Tasks.FindAsync([finished.TaskId], cancellationToken);
+        if (part is null || task is null || TesStates.IsFinal(part.State))
+            return;
+        part.State = finished.State;
+        part.Reason = finished.Reason;
+        part.Result = finished.Result;
+        var stamp = new EventStamp(Actor.Service(ComputeModule.Name), finished.CorrelationId, clock);
+        TaskLifecycle.Log(task, stamp.Now, $"{finished.Node}/{finished.Dataset}: {finished.State} ({finished.Reason})");
+        task.Version++;
+        db.Publish(stamp.Stamp(new TaskStateChanged { TaskId = task.Id, Owner = task.Owner, State = finished.State, Node = finished.Node, Reason = finished.Reason },
+            task.Id, task.Version));
+        if (TesStates.IsFinal(task.State))
+            return; // canceled meanwhile: the part is recorded, the task stays canceled
+
+        // Parts already tracked (this one, others of the same batch) come back as the tracked instances, changes included.
+        var parts = await db.TaskParts.Where(p => p.TaskId == task.Id).ToListAsync(cancellationToken);
+        if (parts.Any(p => !TesStates.IsFinal(p.State)))
+            return;
+        if (parts.FirstOrDefault(p => p.State != TesStates.Complete) is { } failed)
+        {
+            TaskLifecycle.Change(db, task, failed.State, $"{failed.Node}/{failed.Dataset}: {failed.Reason}", stamp);
+            return;
+        }
+        var aggregate = CohortStatistics.Merge(parts.Select(p => JsonSerializer.Deserialize<DatasetCount>(p.Result!, TaskLifecycle.Json)!).ToList());
+        TaskLifecycle.Update(task, l => l with
+        {
+            EndTime = stamp.Now,
+            Metadata = new Dictionary<string, string> { ["federation.result"] = JsonSerializer.Serialize(aggregate, TaskLifecycle.Json) },
+        });
+        TaskLifecycle.Change(db, task, TesStates.Complete, $"aggregated {parts.Count} part(s) at the central node", stamp);
+    }
+}
+
+/// <summary>The federated cohort statistics: each node's counts (small cells already withheld there) added up.</summary>
+public static class CohortStatistics
+{
+    public sealed record Result(int Subjects, bool SubjectsIsLowerBound, IReadOnlyList<CountBucket> Sex, IReadOnlyList<CountBucket> AgeAtStudy,
+        IReadOnlyList<DatasetCount> Datasets);
+
+    public static Result Merge(IReadOnlyList<DatasetCount> parts) => new(
+        parts.Sum(p => p.Subjects ?? 0),
+        parts.Any(p => p.Exists && p.Subjects is null),
+        Buckets(parts.SelectMany(p => p.Sex)),
+        Buckets(parts.SelectMany(p => p.AgeAtStudy)),
+        parts);
+
+    // A bucket withheld at any node stays withheld in the sum: adding the visible counts would understate it silently.
+    private static List<CountBucket> Buckets(IEnumerable<CountBucket> buckets) =>
+        buckets.GroupBy(b => b.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CountBucket(g.Key, g.Any(b => b.Count is null) ? null : g.Sum(b => b.Count!.Value))).ToList();
+}
