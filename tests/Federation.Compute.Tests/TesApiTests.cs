@@ -30,6 +30,8 @@ public sealed class TesApiTests(Infrastructure infrastructure) : IClassFixture<I
         settings["Federation__Identity__SeedDemo"] = "true";
         settings["Federation__Compute__Nodes__SeedDemo"] = "true";
         settings["Federation__Compute__Central__ProcessImages__0"] = "alpine";
+        settings["Federation__Compute__Nodes__OfflineAfter"] = "00:00:04";
+        settings["Federation__Compute__Nodes__LivenessPoll"] = "00:00:00.250";
         hub = await InProcessFederation.Start("compute,audit", settings.AsArguments());
         researcher = await hub.SignIn("researcher");
     }
@@ -122,8 +124,8 @@ public sealed class TesApiTests(Infrastructure infrastructure) : IClassFixture<I
               "resources": { "backend_parameters": { "federation.placement": "at-data" } } }
             """;
 
-        // The demo node is enrolled; it comes online and holds the dataset.
-        await bus.Publish(new NodeHeartbeat { Node = "node-demo", SentAt = DateTimeOffset.UtcNow, Capabilities = new NodeCapabilities(8, 16L << 30, 0, 0, 1_000_000_000), QueueLength = 0 });
+        // The demo node is enrolled; it stays online (a stand-in beats for it) and holds the dataset.
+        await using var node = Beating(bus);
         await bus.Publish(Stamped(new DatasetPublished { Dataset = Description("ds-tes", "node-demo") }, "ds-tes"));
         await Eventually.Until(async () =>
             {
@@ -157,6 +159,64 @@ public sealed class TesApiTests(Infrastructure infrastructure) : IClassFixture<I
         }, entitlement.ToString()));
         var canceled = await WaitFor(routed.id, "CANCELED");
         Assert.Contains(canceled["logs"]![0]!["system_logs"]!.AsArray(), l => l!.GetValue<string>().Contains("revoked"));
+    }
+
+    [Fact]
+    public async Task A_node_that_goes_silent_fails_its_part_and_the_task()
+    {
+        var subject = (await researcher.GetFromJsonAsync<JsonObject>("/api/identity/me"))!["subject"]!.GetValue<string>();
+        var bus = hub.Services.GetRequiredService<IBus>();
+        var entitlement = Guid.NewGuid();
+        await bus.Publish(Stamped(new DatasetPublished { Dataset = Description("ds-silent", "node-demo") }, "ds-silent"));
+        await bus.Publish(Stamped(new EntitlementGranted
+        {
+            EntitlementId = entitlement, RequestId = Guid.NewGuid(), Subject = subject, DatasetId = "ds-silent", DataHolder = "hospital-a",
+            Start = DateTimeOffset.UtcNow.AddMinutes(-1), End = DateTimeOffset.UtcNow.AddDays(30),
+        }, entitlement.ToString()));
+        const string task = """{ "inputs": [{ "url": "federation://datasets/ds-silent", "path": "/data" }], "executors": [{ "image": "builtin:cohort-statistics", "command": ["stats"] }] }""";
+        string running;
+        await using (Beating(bus))
+        {
+            running = (await Eventually.Until(async () =>
+                {
+                    var id = await Create(task);
+                    return (id, state: (await researcher.GetFromJsonAsync<JsonObject>($"/ga4gh/tes/v1/tasks/{id}"))!["state"]!.GetValue<string>());
+                }, r => r.state == "RUNNING", Deadline, "a task sent to the node")).id;
+        }
+        // The beats stop: after OfflineAfter (4 s) the node is offline and its open part fails the task.
+        var failed = await WaitFor(running, "SYSTEM_ERROR");
+        Assert.Contains(failed["logs"]![0]!["system_logs"]!.AsArray(), l => l!.GetValue<string>().Contains("went silent"));
+    }
+
+    /// <summary>Heartbeats for the demo node every half second until disposed: a node agent's stand-in where a test needs the node online.</summary>
+    private static AsyncDisposableAction Beating(IBus bus)
+    {
+        var stop = new CancellationTokenSource();
+        var loop = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                do
+                    await bus.Publish(new NodeHeartbeat { Node = "node-demo", SentAt = DateTimeOffset.UtcNow, Capabilities = new NodeCapabilities(8, 16L << 30, 0, 0, 1_000_000_000), QueueLength = 0 });
+                while (await timer.WaitForNextTickAsync(stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                // stopped
+            }
+        });
+        return new AsyncDisposableAction(async () =>
+        {
+            await stop.CancelAsync();
+            await loop;
+            stop.Dispose();
+        });
+    }
+
+    private sealed class AsyncDisposableAction(Func<Task> action) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await action();
     }
 
     private async Task<string> Create(string json)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Federation.Compute.Nodes;
 
 /// <summary>
-/// Marks online nodes that went silent as offline, each with its <c>NodeStatusChanged</c>. Safe with several
+/// Marks online nodes that went silent as offline, each with its <c>NodeStatusChanged</c>, and fails their open task parts. Safe with several
 /// compute replicas: the node's version is a concurrency token, so only one replica's change commits.
 /// </summary>
 public sealed class NodeLivenessMonitor(
@@ -52,6 +52,7 @@ public sealed class NodeLivenessMonitor(
             if (NodeHeartbeats.CheckSilence(node, options.Value.OfflineAfter, now) is { } change)
             {
                 db.Publish(stamp.Stamp(change, node.Name, node.Version));
+                await Tasks.SilentNodes.FailOpenParts(db, node.Name, stamp, ct);
                 log.LogInformation("Node {Node} is offline: last heartbeat {At:o}", node.Name, node.LastHeartbeatAt);
             }
         return null;
