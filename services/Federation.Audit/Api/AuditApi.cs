@@ -2,6 +2,8 @@ using Federation.Audit.Chain;
 using Federation.Audit.Checkpoints;
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
+using Federation.Audit.Query;
+using System.Security.Claims;
 using Federation.ServiceDefaults.Http;
 using Federation.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Builder;
@@ -19,10 +21,20 @@ public static class AuditApi
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        // Auditors and platform admins see the whole trail; per-holder and own-trail views arrive with the audit issue.
         var api = app.MapGroup("/api/audit").WithTags("Audit");
         var auditors = api.MapGroup("").RequireScope(FederationScopes.Audit, FederationRoles.Auditor, FederationRoles.PlatformAdmin);
-        auditors.MapGet("/events", ListEvents).WithName("ListAuditEvents").WithSummary("Page through recorded events in recording order");
+        // Everyone with the audit scope, each seeing what AuditRights.Visible allows: auditors and admins all, DAC members
+        // their holders' entries, researchers their own trail.
+        api.MapGet("/events", ListEvents)
+            .RequireScope(FederationScopes.Audit, FederationRoles.Auditor, FederationRoles.PlatformAdmin, FederationRoles.DacMember, FederationRoles.Researcher)
+            .WithName("ListAuditEvents").WithSummary("Page through recorded events in recording order, filtered, as far as the caller may see them");
+        auditors.MapGet("/fhir/AuditEvent", AuditFhirApi.Export).WithName("ExportFhirAuditEvents")
+            .WithSummary("The same entries as FHIR R4 AuditEvent resources in a searchset Bundle (application/fhir+json)")
+            .Produces(StatusCodes.Status200OK, contentType: AuditFhirApi.ContentType);
+        api.MapGet("/datasets/{datasetId}/processing-report", ProcessingReportApi.Report)
+            .RequireScope(FederationScopes.Audit, FederationRoles.Auditor, FederationRoles.PlatformAdmin, FederationRoles.DacMember)
+            .WithName("DatasetProcessingReport")
+            .WithSummary("A GDPR Art. 30-style record of processing for one dataset, derived from the trail: purposes, recipients, tasks, periods");
         auditors.MapGet("/checkpoints", ListCheckpoints).WithName("ListAuditCheckpoints")
             .WithSummary("Page through sealed checkpoints (signed Merkle roots over the chain)");
         auditors.MapGet("/verify", Verify).WithName("VerifyAuditChain")
@@ -32,23 +44,16 @@ public static class AuditApi
         return app;
     }
 
-    /// <param name="after">Cursor: return entries recorded after this sequence (the previous page's <c>next</c>).</param>
+    /// <summary>
+    /// The trail as the caller may see it (<see cref="AuditRights.Visible"/>), filtered, in chain order with a cursor.
+    /// </summary>
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListEvents(
-        AuditDbContext db, string? aggregateId, string? eventType, Guid? correlationId, long? after, int? limit, CancellationToken cancellationToken)
+        AuditDbContext db, ClaimsPrincipal user, [AsParameters] AuditFilter filter, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > 1000)
-            return Invalid("limit", "limit must be between 1 and 1000.");
-
-        var query = db.Entries.AsNoTracking().Where(e => e.Sequence > (after ?? 0));
-        if (!string.IsNullOrEmpty(aggregateId))
-            query = query.Where(e => e.AggregateId == aggregateId);
-        if (!string.IsNullOrEmpty(eventType))
-            query = query.Where(e => e.EventType == eventType || e.EventType.EndsWith(":" + eventType));
-        if (correlationId is { } correlation)
-            query = query.Where(e => e.CorrelationId == correlation);
-
-        var take = limit ?? 100;
-        var entries = await query.OrderBy(e => e.Sequence).Take(take).ToListAsync(cancellationToken);
+        if (filter.Problem() is var (field, message))
+            return Invalid(field, message);
+        var take = filter.Take;
+        var entries = await filter.Apply(db, AuditRights.Visible(db, user)).OrderBy(e => e.Sequence).Take(take).ToListAsync(cancellationToken);
         var next = entries.Count == take ? entries[^1].Sequence : (long?)null;
         return TypedResults.Ok(new AuditPage(entries.Select(AuditEventView.Of).ToList(), next));
     }
@@ -129,7 +134,7 @@ public static class AuditApi
         return TypedResults.Ok(new { keys = all.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => CheckpointSignature.PublicJwk(k.Key, k.Value)).ToList() });
     }
 
-    private static ValidationProblem Invalid(string field, string message) =>
+    internal static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, type: ProblemTypes.Validation);
 }
 

@@ -1,5 +1,6 @@
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
+using Federation.Audit.Query;
 using Microsoft.EntityFrameworkCore;
 
 namespace Federation.Audit.Chain;
@@ -15,6 +16,8 @@ public static class AuditChain
     {
         Link(await Head(db, cancellationToken), entry);
         db.Entries.Add(entry);
+        // What the entry is about, for queries and rights: derived from the payload, beside the chain, not hashed.
+        db.EntryRefs.AddRange(EntryRefs.Of(entry));
     }
 
     /// <summary>Makes <paramref name="entry"/> the successor of <paramref name="head"/> and advances the head.</summary>
@@ -53,10 +56,12 @@ public static class AuditChain
         if (legacy.Count > 0)
         {
             await db.Entries.ExecuteDeleteAsync(cancellationToken);
+            await db.EntryRefs.ExecuteDeleteAsync(cancellationToken);
             foreach (var entry in legacy)
             {
                 Link(head, entry);
                 db.Entries.Add(entry);
+                db.EntryRefs.AddRange(EntryRefs.Of(entry));
             }
         }
         db.ChainHeads.Add(head);

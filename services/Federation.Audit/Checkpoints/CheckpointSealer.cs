@@ -44,6 +44,10 @@ public sealed class CheckpointSealer(
                 {
                     // Links entries recorded before the chain existed now rather than at the next event.
                     await store.Write(async (db, ct) => (await AuditChain.Head(db, ct)).Sequence);
+                    // Indexes what entries recorded before refs existed are about (queries and rights need it).
+                    await using (var db = await factory.CreateDbContextAsync(stoppingToken))
+                        while (await Query.EntryRefs.Backfill(db, 500, stoppingToken) > 0)
+                            db.ChangeTracker.Clear();
                     started = true;
                 }
                 if (!await SealNext(stoppingToken))

@@ -10,6 +10,8 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
 {
     public DbSet<AuditEntry> Entries => Set<AuditEntry>();
 
+    public DbSet<AuditEntryRef> EntryRefs => Set<AuditEntryRef>();
+
     public DbSet<ChainHead> ChainHeads => Set<ChainHead>();
 
     public DbSet<AuditCheckpoint> Checkpoints => Set<AuditCheckpoint>();
@@ -36,6 +38,18 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
             e.HasIndex(a => a.EventId).IsUnique();
             e.HasIndex(a => new { a.AggregateId, a.AggregateVersion });
             e.HasIndex(a => a.CorrelationId);
+            e.HasIndex(a => a.ActorSubject);
+            e.HasIndex(a => a.OccurredAt);
+        });
+        modelBuilder.Entity<AuditEntryRef>(e =>
+        {
+            // Derived from the payload at append time (Query.EntryRefs), not hashed: the key serves every lookup
+            // "entries about X" in chain order; the sequence index serves the backfill and pruning.
+            e.ToTable("audit_entry_refs");
+            e.HasKey(r => new { r.Kind, r.Value, r.Sequence });
+            e.Property(r => r.Kind).HasMaxLength(20);
+            e.Property(r => r.Value).HasMaxLength(Query.EntryRefs.MaxValueLength);
+            e.HasIndex(r => r.Sequence);
         });
         modelBuilder.Entity<ChainHead>(e =>
         {
