@@ -62,24 +62,21 @@ internal sealed class Reconciler(IDbContextFactory<NodeAgentDbContext> factory, 
             await db.Instances.Where(i => ids.Contains(i.InstanceId) && i.Pass != pass)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Pass, pass), cancellationToken);
         var missing = ids.Where(id => !known.Contains(id)).ToList();
-        var changed = new List<SubjectKey>();
-        var added = 0;
+        var rows = new List<IndexedInstance>(missing.Count);
         foreach (var image in await ImageDescriptions.Of(source, missing, cancellationToken))
         {
             if (image is null)
                 continue; // deleted since it was listed
             var row = new IndexedInstance { Pass = pass };
             row.Apply(image);
-            db.Instances.Add(row);
-            if (row.Subject is { } subject)
-                changed.Add(subject);
-            added++;
+            rows.Add(row);
         }
+        await IndexRows.Insert(db, rows, cancellationToken);
         cursor.ReconcileNext = page.Next;
         await db.SaveChangesAsync(cancellationToken);
-        await SubjectSummaries.Refresh(db, changed, cancellationToken);
+        await SubjectSummaries.Refresh(db, rows.Select(r => r.Subject).OfType<SubjectKey>().ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (page.Done, added);
+        return (page.Done, rows.Count);
     }
 
     /// <summary>Deletes what the finished pass did not see, a few subjects per transaction, then ends the pass.</summary>

@@ -59,30 +59,14 @@ public static class SubjectCounts
             return null;
         if (filter.CancerType is { } cancerType && !string.Equals(cancerType, dataset.CancerType, StringComparison.OrdinalIgnoreCase))
             return new DatasetCount(dataset.Id, false, 0, [], []);
-        IQueryable<Subject> subjects;
-        if (filter.Modality is null && filter.BodyPart is null)
-            subjects = Of(Subjects(db, dataset)); // one row per subject: the smallest table that answers
-        else
-        {
-            var kinds = Kinds(db, dataset);
-            if (filter.Modality is { } modality)
-            {
-                var wanted = modality.ToUpperInvariant();
-                kinds = kinds.Where(k => k.Modality == wanted);
-            }
-            if (filter.BodyPart is { } bodyPart)
-            {
-                var wanted = bodyPart.ToUpperInvariant();
-                kinds = kinds.Where(k => k.BodyPart == wanted);
-            }
-            subjects = Of(kinds);
-        }
-        if (filter.Sex is { } sex)
-            subjects = subjects.Where(s => s.Sex == sex.ToUpperInvariant());
-        if (filter.MinAge is { } minAge)
-            subjects = subjects.Where(s => s.Age >= minAge);
-        if (filter.MaxAge is { } maxAge)
-            subjects = subjects.Where(s => s.Age <= maxAge);
+        // Two query shapes whatever the filter (absent criteria are null parameters, not other queries): EF Core then
+        // translates and compiles each shape once, not once per combination of criteria researchers happen to send.
+        var (modality, bodyPart, sex) = (filter.Modality?.ToUpperInvariant(), filter.BodyPart?.ToUpperInvariant(), filter.Sex?.ToUpperInvariant());
+        var (minAge, maxAge) = (filter.MinAge, filter.MaxAge);
+        var subjects = modality is null && bodyPart is null
+            ? Of(Subjects(db, dataset)) // one row per subject: the smallest table that answers
+            : Of(Kinds(db, dataset).Where(k => (modality == null || k.Modality == modality) && (bodyPart == null || k.BodyPart == bodyPart)));
+        subjects = subjects.Where(s => (sex == null || s.Sex == sex) && (minAge == null || s.Age >= minAge) && (maxAge == null || s.Age <= maxAge));
         var (total, bySex, byAge) = await Tally(subjects, threshold, cancellationToken);
         return new DatasetCount(dataset.Id, total > 0, total >= threshold || total == 0 ? total : null, bySex, byAge);
     }
