@@ -2,13 +2,18 @@ using System.Globalization;
 
 namespace Federation.Bench;
 
-/// <summary>Command-line settings. <c>--long</c> multiplies the message counts by 5.</summary>
-public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrency, int Prefetch, int HttpConcurrency, int WarmupSeconds, string Only, string Output)
+/// <summary>
+/// Command-line settings. <c>--long</c> multiplies the message counts by 5. The node suite (<c>--suite nodes</c>:
+/// scenarios <c>index</c> and <c>search</c>) is not in the default run: it indexes millions of images.
+/// </summary>
+public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrency, int Prefetch, int HttpConcurrency, int WarmupSeconds, string Only, string Output,
+    int Subjects, long Instances, int CountQueries, int Searches)
 {
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions(Messages: 20_000, PayloadBytes: 1024, Concurrency: 256, Prefetch: 100, HttpConcurrency: 64, WarmupSeconds: 30,
-            Only: "b0,b1,b1g,mt,f", Output: Path.Combine("bench", "results", "latest.json"));
+            Only: "b0,b1,b1g,mt,f", Output: Path.Combine("bench", "results", "latest.json"),
+            Subjects: 3_400, Instances: 2_000_000, CountQueries: 500, Searches: 200);
         var longRun = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -23,6 +28,11 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
                 "--http-concurrency" => options with { HttpConcurrency = Number() },
                 "--warmup" => options with { WarmupSeconds = Number() },
                 "--only" => options with { Only = Next() },
+                "--suite" => options with { Only = Next() == "nodes" ? "index,search" : throw new ArgumentException($"unknown suite\n{Usage}") },
+                "--subjects" => options with { Subjects = Number() },
+                "--instances" => options with { Instances = long.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--count-queries" => options with { CountQueries = Number() },
+                "--searches" => options with { Searches = Number() },
                 "--output" => options with { Output = Next() },
                 "--long" => Long(options, out longRun),
                 "--help" or "-h" => throw new ArgumentException(Usage),
@@ -48,7 +58,12 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
           --prefetch N          consumer prefetch for B0/B1/B1g/MT (default 100)
           --http-concurrency N  concurrent HTTP callers on the federation path (default 64)
           --warmup SECONDS      load the two federation processes this long before measuring F (default 30)
-          --only LIST           scenarios to run, from b0,b1,b1g,mt,f (default all)
+          --only LIST           scenarios to run, from b0,b1,b1g,mt,f (default) and index,search (the node suite)
+          --suite nodes         the node suite alone: index (one node agent on a large hospital's cohort) and search (3 and 20 nodes)
+          --subjects N          subjects of the node at scale (default 3400)
+          --instances N         images of the node at scale (default 2000000)
+          --count-queries N     count queries measured at the node at scale (default 500)
+          --searches N          federated searches measured with 3 and with 20 nodes (default 200)
           --long                five times the messages (a longer, steadier run)
           --output FILE         JSON results (default bench/results/latest.json)
         """;

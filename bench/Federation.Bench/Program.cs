@@ -89,6 +89,22 @@ if (options.Runs("f"))
     failures = path.Failures;
 }
 
+// The node suite (--suite nodes): a node agent at a large hospital's scale, then federated search over 3 and 20 nodes.
+NodeFigures? node = null;
+if (options.Runs("index"))
+{
+    node = await NodeIndexAtScale.Run(broker, postgres, options);
+    results.Add(node.AtScale.Counts);
+}
+var searches = new List<FederatedSearchLatency.Figures>();
+if (options.Runs("search"))
+    foreach (var nodes in new[] { 3, 20 })
+    {
+        var figures = await FederatedSearchLatency.Run(nodes, broker, postgres, options);
+        searches.Add(figures);
+        results.Add(figures.Searches);
+    }
+
 Console.WriteLine();
 Console.WriteLine(Measurement.Header);
 foreach (var result in results)
@@ -106,6 +122,17 @@ if (f is not null && mt is not null)
 // Latency is compared at half of each path's own maximum: at saturation both are queueing delay only.
 if (fHalf is not null && b1Half is not null)
     Console.WriteLine($"F p99 vs B1 p99, each at half its maximum: {fHalf.P99:N1} ms vs {b1Half.P99:N1} ms (goal ≤ 2 × B1 p99 + 10 ms = {2 * b1Half.P99 + 10:N1} ms)");
+if (node is not null)
+{
+    var (big, tiny) = (node.AtScale, node.Baseline);
+    Console.WriteLine($"Node at scale ({big.Subjects:N0} subjects, {big.Instances:N0} images): indexed in {big.IndexSeconds:N0} s, database {big.DbSizeMb:N0} MB");
+    Console.WriteLine($"  peak RSS {big.PeakRssMb:N0} MB (goal ≤ 150 MB), RSS after the queries {big.RssAfterMb:N0} MB;" +
+        $" the same node on {tiny.Instances:N0} images: peak {tiny.PeakRssMb:N0} MB (the index's own share: {big.PeakRssMb - tiny.PeakRssMb:N0} MB)");
+    Console.WriteLine($"  count query p50 {big.Counts.P50:N1} ms, p99 {big.Counts.P99:N1} ms (goal p99 ≤ 50 ms)");
+}
+foreach (var search in searches)
+    Console.WriteLine($"Federated search, {search.Nodes} nodes: p50 {search.Searches.P50:N1} ms, p99 {search.Searches.P99:N1} ms" +
+        (search.Partial > 0 ? $" ({search.Partial} searches with a node not answering)" : ""));
 
 var json = new Dictionary<string, object?>
 {
@@ -113,11 +140,20 @@ var json = new Dictionary<string, object?>
     ["settings"] = options,
     ["ranAt"] = DateTimeOffset.UtcNow,
 };
-foreach (var result in results)
+foreach (var result in results.Where(r => r != node?.AtScale.Counts && searches.All(s => s.Searches != r)))
 {
     var key = result.Scenario.ToLowerInvariant().Replace("½", "Half");
     json[key] = new { msgsPerSec = result.PerSecond, eventsPerSec = result.PerSecond, p50Ms = result.P50, p99Ms = result.P99, p999Ms = result.P999, count = result.Messages, seconds = result.Seconds };
 }
+if (node is not null)
+    json["nodes"] = new
+    {
+        subjects = node.AtScale.Subjects, instances = node.AtScale.Instances, indexSeconds = node.AtScale.IndexSeconds, peakRssMb = node.AtScale.PeakRssMb,
+        rssAfterMb = node.AtScale.RssAfterMb, dbSizeMb = node.AtScale.DbSizeMb, countP50Ms = node.AtScale.Counts.P50, countP99Ms = node.AtScale.Counts.P99,
+        countQueries = node.AtScale.Counts.Messages, baselineInstances = node.Baseline.Instances, baselinePeakRssMb = node.Baseline.PeakRssMb,
+    };
+foreach (var search in searches)
+    json[$"search{search.Nodes}"] = new { nodes = search.Nodes, p50Ms = search.Searches.P50, p99Ms = search.Searches.P99, searches = search.Searches.Messages, partial = search.Partial };
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
 await File.WriteAllTextAsync(options.Output, JsonSerializer.Serialize(json, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
 Console.WriteLine($"results written to {options.Output}");
