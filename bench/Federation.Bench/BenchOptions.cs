@@ -28,7 +28,7 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
                 "--http-concurrency" => options with { HttpConcurrency = Number() },
                 "--warmup" => options with { WarmupSeconds = Number() },
                 "--only" => options with { Only = Next() },
-                "--suite" => options with { Only = Next() == "nodes" ? "index,search" : throw new ArgumentException($"unknown suite\n{Usage}") },
+                "--suite" => options with { Only = Next() == "nodes" ? "index,search,router" : throw new ArgumentException($"unknown suite\n{Usage}") },
                 "--subjects" => options with { Subjects = Number() },
                 "--instances" => options with { Instances = long.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--count-queries" => options with { CountQueries = Number() },
@@ -58,8 +58,8 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
           --prefetch N          consumer prefetch for B0/B1/B1g/MT (default 100)
           --http-concurrency N  concurrent HTTP callers on the federation path (default 64)
           --warmup SECONDS      load the two federation processes this long before measuring F (default 30)
-          --only LIST           scenarios to run, from b0,b1,b1g,mt,f (default) and index,search (the node suite)
-          --suite nodes         the node suite alone: index (one node agent on a large hospital's cohort) and search (3 and 20 nodes)
+          --only LIST           scenarios to run, from b0,b1,b1g,mt,f (default) and index,search,router (the node suite)
+          --suite nodes         the node suite alone: index (one node agent on a large hospital's cohort), search (3 and 20 nodes), router (decisions/s)
           --subjects N          subjects of the node at scale (default 3400)
           --instances N         images of the node at scale (default 2000000)
           --count-queries N     count queries measured at the node at scale (default 500)

@@ -105,6 +105,15 @@ if (options.Runs("search"))
         results.Add(figures.Searches);
     }
 
+// The hybrid router alone (--only router, also in the node suite): decisions per second at the federation's planned size.
+if (options.Runs("router"))
+{
+    Console.Write("running router… ");
+    var router = RouterThroughput.Run(200_000);
+    results.Add(router);
+    Console.WriteLine($"{router.PerSecond:N0} decisions/s, p99 {router.P99:N3} ms");
+}
+
 Console.WriteLine();
 Console.WriteLine(Measurement.Header);
 foreach (var result in results)
