@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Federation.AccessRequests.Domain;
 using Federation.AccessRequests.Entitlements;
 using Federation.Contracts.Access;
+using Federation.ServiceDefaults.Persistence;
 
 namespace Federation.AccessRequests.Api;
 
@@ -216,9 +217,9 @@ public sealed record AccessRequestView(
         r.Round,
         r.DatasetIds,
         r.Datasets.OrderBy(d => d.Position).Select(d => DatasetOf(r, d, reviewer)).ToList(),
-        r.Comments.OrderBy(c => c.At).Select(c => new CommentView(c.Author, c.Text, Utc(c.At))).ToList(),
-        Utc(r.CreatedAt),
-        r.SubmittedAt is { } s ? Utc(s) : null,
+        r.Comments.OrderBy(c => c.At).Select(c => new CommentView(c.Author, c.Text, c.At.AsUtc())).ToList(),
+        r.CreatedAt.AsUtc(),
+        r.SubmittedAt.AsUtc(),
         reviewer is null ? r.AllowedActions() : ReviewerRequestActions(r));
 
     private static DatasetView DatasetOf(AccessRequest r, RequestedDataset d, Reviewer? reviewer)
@@ -226,7 +227,7 @@ public sealed record AccessRequestView(
         var reviews = reviewer is { } who && d.DataHolder is { } holder && (who.SeesAll || who.Holders.Contains(holder));
         var votes = reviews
             ? r.Votes.Where(v => v.Round == r.Round && v.DatasetId == d.DatasetId).OrderBy(v => v.CastAt)
-                .Select(v => new VoteView(v.Member, v.Approve ? "approve" : "decline", v.Comment, v.Conditions, v.OverrideReason, Utc(v.CastAt))).ToList()
+                .Select(v => new VoteView(v.Member, v.Approve ? "approve" : "decline", v.Comment, v.Conditions, v.OverrideReason, v.CastAt.AsUtc())).ToList()
             : null;
         IReadOnlyList<string>? actions = null;
         if (reviews)
@@ -245,7 +246,6 @@ public sealed record AccessRequestView(
         RequestStateRules.InReview(r.State) ? ["return", "comment"] :
         r.State is AccessRequestState.Returned or AccessRequestState.Approved or AccessRequestState.PartiallyApproved or AccessRequestState.Declined ? ["comment"] : [];
 
-    internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
 
 /// <summary>
@@ -270,8 +270,7 @@ public sealed record EntitlementView(
 {
     public static EntitlementView Of(Entitlement e) => new(
         e.Id, e.RequestId, e.Subject, e.DatasetId, e.DataHolder, e.Conditions,
-        AccessRequestView.Utc(e.GrantedAt), AccessRequestView.Utc(e.Start), AccessRequestView.Utc(e.End), StateNames.Wire(e.State),
-        e.EndedAt is { } ended ? AccessRequestView.Utc(ended) : null, e.EndReason);
+        e.GrantedAt.AsUtc(), e.Start.AsUtc(), e.End.AsUtc(), StateNames.Wire(e.State), e.EndedAt.AsUtc(), e.EndReason);
 }
 
 public sealed record EntitlementList(IReadOnlyList<EntitlementView> Items);

@@ -2,6 +2,7 @@ using Federation.Contracts;
 using Federation.Contracts.Access;
 using Federation.ServiceDefaults.Domain;
 using Federation.ServiceDefaults.Events;
+using Federation.ServiceDefaults.Persistence;
 
 namespace Federation.AccessRequests.Domain;
 
@@ -297,7 +298,7 @@ public sealed class AccessRequest
             return null;
         foreach (var dataset in due)
             dataset.RemindedAt = now.UtcDateTime;
-        return Changed(snapshot => new AccessReviewReminderSent { Request = snapshot, DataHolder = dataHolder, DueAt = Utc(due.Min(d => d.RemindAt!.Value)) }, stamp);
+        return Changed(snapshot => new AccessReviewReminderSent { Request = snapshot, DataHolder = dataHolder, DueAt = due.Min(d => d.RemindAt!.Value).AsUtc() }, stamp);
     }
 
     /// <summary>The review clock escalates a holder still silent at its second deadline. Null if nothing is due any more.</summary>
@@ -308,7 +309,7 @@ public sealed class AccessRequest
             return null;
         foreach (var dataset in due)
             dataset.EscalatedAt = now.UtcDateTime;
-        return Changed(snapshot => new AccessReviewEscalated { Request = snapshot, DataHolder = dataHolder, DueAt = Utc(due.Min(d => d.EscalateAt!.Value)) }, stamp);
+        return Changed(snapshot => new AccessReviewEscalated { Request = snapshot, DataHolder = dataHolder, DueAt = due.Min(d => d.EscalateAt!.Value).AsUtc() }, stamp);
     }
 
     /// <summary>What the applicant may do now (reviewers' actions are listed in their inbox view).</summary>
@@ -367,5 +368,4 @@ public sealed class AccessRequest
     private ReviewComment NewComment(string author, string text, DateTimeOffset now) =>
         new() { Id = Guid.CreateVersion7(now), RequestId = Id, Author = author, Text = text, At = now.UtcDateTime };
 
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

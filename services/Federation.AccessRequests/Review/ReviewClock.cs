@@ -105,7 +105,7 @@ public sealed class ReviewClock(
             await db.AccessRequests.Where(r => Idle.Contains(r.State)).MinAsync(r => (DateTime?)r.UpdatedAt, cancellationToken) + options.Value.AbandonIdleAfter,
         ];
         var next = candidates.Where(c => c is not null).Min();
-        return next is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
+        return next.AsUtc();
     }
 
     private static IQueryable<RequestedDataset> AwaitingDatasets(AccessDbContext db) =>

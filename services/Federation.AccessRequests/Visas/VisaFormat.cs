@@ -1,6 +1,7 @@
 using Federation.AccessRequests.Entitlements;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Federation.ServiceDefaults.Persistence;
 
 namespace Federation.AccessRequests.Visas;
 
@@ -20,7 +21,7 @@ public static class VisaFormat
 
     public static string Sign(Entitlement entitlement, RsaSecurityKey key, string issuer, string keysUrl, DateTimeOffset now)
     {
-        var end = new DateTimeOffset(DateTime.SpecifyKind(entitlement.End, DateTimeKind.Utc));
+        var end = entitlement.End.AsUtc();
         var expires = end < now + MaxLifetime ? end : now + MaxLifetime;
         return Handler.CreateToken(new SecurityTokenDescriptor
         {
@@ -37,7 +38,7 @@ public static class VisaFormat
                 ["ga4gh_visa_v1"] = new Dictionary<string, object>
                 {
                     ["type"] = "ControlledAccessGrants",
-                    ["asserted"] = new DateTimeOffset(DateTime.SpecifyKind(entitlement.GrantedAt, DateTimeKind.Utc)).ToUnixTimeSeconds(),
+                    ["asserted"] = entitlement.GrantedAt.AsUtc().ToUnixTimeSeconds(),
                     ["value"] = DatasetUri(entitlement.DatasetId),
                     ["source"] = $"urn:federation:data-holder:{Uri.EscapeDataString(entitlement.DataHolder)}",
                     ["by"] = "dac",

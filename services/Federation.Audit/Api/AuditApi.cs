@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Persistence;
 
 namespace Federation.Audit.Api;
 
@@ -158,7 +159,7 @@ public sealed record AuditEventView(
 {
     public static AuditEventView Of(AuditEntry e) => new(
         e.Sequence, e.EventId, e.EventType, e.AggregateId, e.AggregateVersion, e.ActorSubject, e.ActorKind, e.ActorRole, e.CorrelationId,
-        DateTime.SpecifyKind(e.OccurredAt, DateTimeKind.Utc), DateTime.SpecifyKind(e.RecordedAt, DateTimeKind.Utc),
+        e.OccurredAt.AsUtc(), e.RecordedAt.AsUtc(),
         System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.Clone(), e.PreviousHash, e.Hash);
 }
 
@@ -168,7 +169,7 @@ public sealed record CheckpointView(
     long Number, long FromSequence, long ToSequence, string MerkleRoot, string ChainHash, DateTimeOffset SealedAt, string KeyId, string Signature)
 {
     public static CheckpointView Of(AuditCheckpoint c) => new(c.Number, c.FromSequence, c.ToSequence, c.MerkleRoot, c.ChainHash,
-        DateTime.SpecifyKind(c.SealedAt, DateTimeKind.Utc), c.KeyId, c.Signature);
+        c.SealedAt.AsUtc(), c.KeyId, c.Signature);
 }
 
 /// <summary>The answer of <c>/api/audit/verify</c>: what was checked, and the first entry where the stored trail breaks.</summary>

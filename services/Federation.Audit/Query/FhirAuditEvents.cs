@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Federation.Audit.Domain;
 using Hl7.Fhir.Model;
+using Federation.ServiceDefaults.Persistence;
 
 namespace Federation.Audit.Query;
 
@@ -80,7 +81,7 @@ public static class FhirAuditEvents
             Subtype = [new Coding(EventCategorySystem, category)],
             Action = ActionOf(name),
             Period = new Period { Start = Instant(entry.OccurredAt), End = Instant(entry.OccurredAt) },
-            Recorded = new DateTimeOffset(DateTime.SpecifyKind(entry.RecordedAt, DateTimeKind.Utc)),
+            Recorded = entry.RecordedAt.AsUtc(),
         };
         var (outcome, description) = OutcomeOf(name, root);
         audit.Outcome = outcome;

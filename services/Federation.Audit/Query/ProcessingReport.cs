@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Federation.Audit.Domain;
+using Federation.ServiceDefaults.Persistence;
 
 namespace Federation.Audit.Query;
 
@@ -68,7 +69,7 @@ public sealed record ProcessingReport(
                 continue;
             var root = document.RootElement;
             var name = FhirAuditEvents.ShortName(entry.EventType);
-            var at = Utc(entry.OccurredAt);
+            var at = entry.OccurredAt.AsUtc();
             switch (FhirAuditEvents.Category(entry.EventType))
             {
                 case "access" when name.StartsWith("Entitlement", StringComparison.Ordinal):
@@ -140,7 +141,7 @@ public sealed record ProcessingReport(
             }
         }
 
-        var times = about.Select(e => Utc(e.OccurredAt)).ToList();
+        var times = about.Select(e => e.OccurredAt.AsUtc()).ToList();
         var access = recipients.Values.Where(r => r.Start is not null).ToList();
         var period = new ReportPeriod(
             times.Min(), times.Max(),
@@ -152,7 +153,6 @@ public sealed record ProcessingReport(
             [.. purposes.Values], [.. recipients.Values], [.. tasks.Values], about.Count, about[^1].Sequence);
     }
 
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static DateTimeOffset? Time(JsonElement element, string property) =>
         FhirAuditEvents.Text(element, property) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,

@@ -1,5 +1,6 @@
 using Federation.Contracts.Compute;
 using Federation.ServiceDefaults.Messaging;
+using Federation.ServiceDefaults.Persistence;
 
 namespace Federation.Compute.Nodes;
 
@@ -57,7 +58,7 @@ public static class NodeHeartbeats
         {
             Node = node.Name,
             Liveness = liveness,
-            LastHeartbeatAt = node.LastHeartbeatAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null,
+            LastHeartbeatAt = node.LastHeartbeatAt.AsUtc(),
         };
     }
 }

@@ -28,11 +28,9 @@ public static class NodeRegistryApi
     {
         /// <summary><paramref name="full"/>: for the node's operator and admins, who may also see who asked and what was refused.</summary>
         public static NodeView Of(RegisteredNode n, bool full) => new(
-            n.Name, n.Country, n.Institution, n.DataHolder, n.Tier, n.DeclaredCapabilities, n.Status, Utc(n.RequestedAt)!.Value, Utc(n.DecidedAt), n.Reason,
-            n.Liveness, Utc(n.LastHeartbeatAt), n.ReportedCapabilities, n.QueueLength, n.IndexedInstances, n.AgentVersion, n.Version,
-            full ? n.RequestedBy : null, full ? n.LastRefusal : null, full ? Utc(n.LastRefusalAt) : null);
-
-        private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+            n.Name, n.Country, n.Institution, n.DataHolder, n.Tier, n.DeclaredCapabilities, n.Status, n.RequestedAt.AsUtc(), n.DecidedAt.AsUtc(), n.Reason,
+            n.Liveness, n.LastHeartbeatAt.AsUtc(), n.ReportedCapabilities, n.QueueLength, n.IndexedInstances, n.AgentVersion, n.Version,
+            full ? n.RequestedBy : null, full ? n.LastRefusal : null, full ? n.LastRefusalAt.AsUtc() : null);
     }
 
     public sealed record NodeList(IReadOnlyList<NodeView> Items);

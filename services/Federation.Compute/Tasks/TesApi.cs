@@ -187,7 +187,7 @@ public static class TesApi
             document = document with { Inputs = document.Inputs?.Select(i => i with { Content = null }).ToList() };
             logs = logs.Select(l => l with { SystemLogs = null, Logs = l.Logs.Select(e => e with { Stdout = null, Stderr = null }).ToList() }).ToList();
         }
-        return document with { Id = task.Id, State = task.State, Logs = logs, CreationTime = new DateTimeOffset(DateTime.SpecifyKind(task.CreatedAt, DateTimeKind.Utc)) };
+        return document with { Id = task.Id, State = task.State, Logs = logs, CreationTime = task.CreatedAt.AsUtc() };
     }
 
     private static bool IsAdmin(ClaimsPrincipal user) => user.FindFirst(FederationClaims.Role)?.Value == FederationRoles.PlatformAdmin;

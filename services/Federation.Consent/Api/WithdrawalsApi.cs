@@ -26,7 +26,7 @@ public static class WithdrawalsApi
     public sealed record WithdrawalView(string DatasetId, string SubjectId, int Sequence, string Node, string? Reason, string RecordedBy, DateTimeOffset RecordedAt)
     {
         public static WithdrawalView Of(Withdrawal w) =>
-            new(w.DatasetId, w.SubjectId, w.Sequence, w.Node, w.Reason, w.RecordedBy, new DateTimeOffset(DateTime.SpecifyKind(w.RecordedAt, DateTimeKind.Utc)));
+            new(w.DatasetId, w.SubjectId, w.Sequence, w.Node, w.Reason, w.RecordedBy, w.RecordedAt.AsUtc());
     }
 
     public sealed record WithdrawalList(IReadOnlyList<WithdrawalView> Items);
