@@ -28,7 +28,7 @@ public sealed class NodeAgentModule : IFederationModule
     public string Role => Name;
 
     // Set by AddServices, read by AddConsumers (the host calls them in that order): the node's own queue name.
-    private string node = "node-demo";
+    private string node = DemoFederation.Node;
 
     public void AddServices(IHostApplicationBuilder builder)
     {
@@ -97,10 +97,9 @@ public sealed class NodeAgentModule : IFederationModule
             Node = null,
             // The embedded federation's own access role issues the visas this node checks.
             VisaKeysUrl = new Uri(self, "api/entitlements/visa-keys"),
-            // The demo DAC member (demo-credentials.json) reviews for hospital-a: the demo's requests can be decided.
-            DataHolder = "hospital-a",
-            Country = "DE",
-            Institution = "Demo University Hospital",
+            DataHolder = DemoFederation.DataHolder,
+            Country = DemoFederation.Country,
+            Institution = DemoFederation.Institution,
             Datasets =
             [
                 new DatasetSettings { Id = "demo-lung-ct", Collection = "LUNG-CT", Title = "Lung CT screening (synthetic)", CancerType = "C34", CancerTypeLabel = "Bronchus and lung" },

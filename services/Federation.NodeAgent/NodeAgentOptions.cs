@@ -43,7 +43,7 @@ public sealed class NodeAgentOptions
 
     public bool IsDemo => Node is null;
 
-    public string NodeName => Node ?? "node-demo";
+    public string NodeName => Node ?? ServiceDefaults.Hosting.DemoFederation.Node;
 
     /// <summary>A synthetic cohort of a hospital's size instead of Orthanc (benchmarks); unset: Orthanc, or the small demo cohort.</summary>
     public SyntheticCohortSettings Synthetic { get; set; } = new();

@@ -78,7 +78,7 @@ public sealed class SecuredFederation : IAsyncLifetime
         _ => throw new ArgumentException($"No demo person holds role {role}."),
     };
 
-    private const string DemoNode = "node-demo";
+    private const string DemoNode = global::Federation.ServiceDefaults.Hosting.DemoFederation.Node;
 
     /// <summary>Everything a refused request must leave untouched: committed state changes, accounts, clients, keys.</summary>
     public async Task<(long, int, int, int, int, int, int, int, long, int, int)> Fingerprint()

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Audit.Checkpoints;
 
@@ -34,35 +35,22 @@ public sealed class CheckpointSealer(
     {
         var poll = options.Value.CheckpointInterval < TimeSpan.FromSeconds(1) ? options.Value.CheckpointInterval : TimeSpan.FromSeconds(1);
         var started = false;
-        while (!stoppingToken.IsCancellationRequested)
+        await PollingLoop.Run(async ct =>
         {
-            try
+            await database.WhenSchemaReady(ct);
+            await keys.Ready(ct);
+            if (!started)
             {
-                await database.WhenSchemaReady(stoppingToken);
-                await keys.Ready(stoppingToken);
-                if (!started)
-                {
-                    // Links entries recorded before the chain existed now rather than at the next event.
-                    await store.Write(async (db, ct) => (await AuditChain.Head(db, ct)).Sequence);
-                    // Indexes what entries recorded before refs existed are about (queries and rights need it).
-                    await using (var db = await factory.CreateDbContextAsync(stoppingToken))
-                        while (await Query.EntryRefs.Backfill(db, 500, stoppingToken) > 0)
-                            db.ChangeTracker.Clear();
-                    started = true;
-                }
-                if (!await SealNext(stoppingToken))
-                    await Task.Delay(poll, stoppingToken);
+                // Links entries recorded before the chain existed now rather than at the next event.
+                await store.Write(async (db, c) => (await AuditChain.Head(db, c)).Sequence);
+                // Indexes what entries recorded before refs existed are about (queries and rights need it).
+                await using (var db = await factory.CreateDbContextAsync(ct))
+                    while (await Query.EntryRefs.Backfill(db, 500, ct) > 0)
+                        db.ChangeTracker.Clear();
+                started = true;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                log.LogWarning("Audit checkpoint not sealed: {Error}", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
+            return await SealNext(ct);
+        }, poll, TimeSpan.FromSeconds(1), TimeProvider.System, log, "Audit checkpoint sealing", stoppingToken);
     }
 
     /// <summary>Seals the next checkpoint if one is due; returns whether it did.</summary>

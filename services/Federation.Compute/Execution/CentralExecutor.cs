@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Compute.Execution;
 
@@ -30,23 +31,7 @@ public sealed class CentralExecutor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.WhenSchemaReady(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (!await RunNext(stoppingToken))
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                log.LogWarning("Central executor paused: {Error}", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-            }
-        }
+        await PollingLoop.Run(RunNext, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), clock, log, "Central executor", stoppingToken);
     }
 
     /// <summary>Claims and runs one task; false when there was none.</summary>

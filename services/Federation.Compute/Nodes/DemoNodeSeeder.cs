@@ -5,18 +5,19 @@ using Federation.ServiceDefaults.Events;
 using Federation.ServiceDefaults.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Compute.Nodes;
 
 /// <summary>
-/// The embedded federation's demo node agent (node <c>node-demo</c>, see the node agent's demo settings) is
+/// The embedded federation's demo node agent (<see cref="DemoFederation"/>) is
 /// enrolled and approved at start, as a platform admin would have done, so its heartbeats count.
 /// </summary>
 internal sealed class DemoNodeSeeder(
     GroupCommit<ComputeDbContext> store, ServiceDatabase<ComputeDbContext> database, IOptions<NodeRegistryOptions> options, TimeProvider clock)
     : BackgroundService
 {
-    public static readonly NodeProfile Demo = new("node-demo", "DE", "Demo University Hospital", "hospital-a", NodeTiers.ProcessingCapable,
+    public static readonly NodeProfile Demo = new(DemoFederation.Node, DemoFederation.Country, DemoFederation.Institution, DemoFederation.DataHolder, NodeTiers.ProcessingCapable,
         new NodeCapabilities(Cpus: 2, MemoryBytes: 4L << 30, Gpus: 0, GpuMemoryBytes: 0, BandwidthBitsPerSecond: 1_000_000_000));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Compute.Nodes;
 
@@ -23,23 +24,11 @@ public sealed class NodeLivenessMonitor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.WhenSchemaReady(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        await PollingLoop.Run(async ct =>
         {
-            try
-            {
-                await Sweep(stoppingToken);
-                await Task.Delay(options.Value.LivenessPoll, clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                log.LogWarning("Node liveness check failed: {Error}", ex.Message);
-                await Task.Delay(options.Value.LivenessPoll, clock, stoppingToken);
-            }
-        }
+            await Sweep(ct);
+            return false; // one sweep per poll
+        }, options.Value.LivenessPoll, options.Value.LivenessPoll, clock, log, "Node liveness check", stoppingToken);
     }
 
     internal Task Sweep(CancellationToken cancellationToken) => store.Write<object?>(async (db, ct) =>

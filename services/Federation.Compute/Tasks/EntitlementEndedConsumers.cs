@@ -17,9 +17,7 @@ public static class EntitlementEnded
     public static async Task CancelTasks(ComputeDbContext db, string subject, string dataset, string reason, EventStamp stamp, CancellationToken cancellationToken)
     {
         // Datasets is a comma-joined column: narrow in the database by owner and state, match the dataset here.
-        var open = await db.Tasks.Where(t => t.Owner == subject && t.State != TesStates.Complete && t.State != TesStates.ExecutorError
-                && t.State != TesStates.SystemError && t.State != TesStates.Canceled && t.State != TesStates.Preempted)
-            .ToListAsync(cancellationToken);
+        var open = await db.Tasks.Where(t => t.Owner == subject && !TesStates.Final.Contains(t.State)).ToListAsync(cancellationToken);
         foreach (var task in open.Where(t => t.Datasets.Contains(dataset)))
             TaskCancellation.Request(db, task, reason, stamp);
     }

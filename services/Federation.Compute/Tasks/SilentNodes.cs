@@ -18,8 +18,10 @@ public static class SilentNodes
         {
             part.State = TesStates.SystemError;
             part.Reason = $"node {node} went silent";
-            if (await db.Tasks.FindAsync([part.TaskId], cancellationToken) is { } task && !TesStates.IsFinal(task.State))
-                TaskLifecycle.Change(db, task, TesStates.SystemError, $"{node}/{part.Dataset}: node {node} went silent before finishing its part", stamp, node);
+            if (await db.Tasks.FindAsync([part.TaskId], cancellationToken) is not { } task || TesStates.IsFinal(task.State))
+                continue;
+            TaskLifecycle.PartChanged(db, task, node, part.Dataset, part.State, part.Reason, stamp);
+            TaskLifecycle.Change(db, task, TesStates.SystemError, $"{node}/{part.Dataset}: node {node} went silent before finishing its part", stamp);
         }
     }
 }

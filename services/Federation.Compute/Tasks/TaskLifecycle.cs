@@ -16,13 +16,21 @@ public static class TaskLifecycle
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static void Change(ComputeDbContext db, TaskRecord task, string state, string reason, EventStamp stamp, string? node = null)
+    public static void Change(ComputeDbContext db, TaskRecord task, string state, string reason, EventStamp stamp)
     {
         if (task.State == state)
             return;
         task.State = state;
         task.Version++;
         Log(task, stamp.Now, $"{state}: {reason}");
+        db.Publish(stamp.Stamp(new TaskStateChanged { TaskId = task.Id, Owner = task.Owner, State = state, Reason = reason }, task.Id, task.Version));
+    }
+
+    /// <summary>A node's part of the task changed state: its event and a log line; the task's own state is the caller's to change.</summary>
+    public static void PartChanged(ComputeDbContext db, TaskRecord task, string node, string dataset, string state, string? reason, EventStamp stamp)
+    {
+        task.Version++;
+        Log(task, stamp.Now, $"{node}/{dataset}: {state} ({reason})");
         db.Publish(stamp.Stamp(new TaskStateChanged { TaskId = task.Id, Owner = task.Owner, State = state, Node = node, Reason = reason }, task.Id, task.Version));
     }
 

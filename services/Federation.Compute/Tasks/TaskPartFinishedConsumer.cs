@@ -36,10 +36,7 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
         part.Reason = finished.Reason;
         part.Result = finished.Result;
         var stamp = new EventStamp(Actor.Service(ComputeModule.Name), finished.CorrelationId, clock);
-        TaskLifecycle.Log(task, stamp.Now, $"{finished.Node}/{finished.Dataset}: {finished.State} ({finished.Reason})");
-        task.Version++;
-        db.Publish(stamp.Stamp(new TaskStateChanged { TaskId = task.Id, Owner = task.Owner, State = finished.State, Node = finished.Node, Reason = finished.Reason },
-            task.Id, task.Version));
+        TaskLifecycle.PartChanged(db, task, finished.Node, finished.Dataset, finished.State, finished.Reason, stamp);
         if (TesStates.IsFinal(task.State))
             return; // canceled meanwhile: the part is recorded, the task stays canceled
 

@@ -16,8 +16,9 @@ public static class TaskRouting
             .ToListAsync(cancellationToken);
         var nodeNames = datasets.Select(d => d.Node).Append(spec.Aggregator ?? "").Distinct().ToList();
         var nodes = await db.Nodes.AsNoTracking().Where(n => nodeNames.Contains(n.Name)).ToListAsync(cancellationToken);
-        var centralQueue = await db.Tasks.CountAsync(t => t.State == TesStates.Queued || t.State == TesStates.Initializing || t.State == TesStates.Running,
-            cancellationToken);
+        // The central node's queue: its own work only (tasks with parts at nodes wait at the nodes, not here).
+        var centralQueue = await db.Tasks.CountAsync(t => t.DatasetCount == 0
+            && (t.State == TesStates.Queued || t.State == TesStates.Initializing || t.State == TesStates.Running), cancellationToken);
         var context = new RoutingContext(
             datasets.ToDictionary(d => d.DatasetId, d => new DatasetFacts(d.DatasetId, d.Node, d.SizeBytes, d.AccessModel, d.StaysAtNode, d.Countries)),
             nodes.ToDictionary(n => n.Name, n => new NodeFacts(n.Name, n.Country, n.Institution, n.Tier, n.Status == NodeStatuses.Approved,

@@ -78,7 +78,10 @@ public static class TesStates
     public static readonly IReadOnlyList<string> All =
         [Unknown, Queued, Initializing, Running, Paused, Complete, ExecutorError, SystemError, Canceled, Preempted, Canceling];
 
-    public static bool IsFinal(string state) => state is Complete or ExecutorError or SystemError or Canceled or Preempted;
+    /// <summary>The states a task or a part never leaves.</summary>
+    public static readonly IReadOnlyList<string> Final = [Complete, ExecutorError, SystemError, Canceled, Preempted];
+
+    public static bool IsFinal(string state) => Final.Contains(state);
 }
 
 /// <summary>The backend parameters this service understands (announced in service-info).</summary>

@@ -29,7 +29,7 @@ internal sealed class DemoSeeder(IServiceScopeFactory scopes, ServiceDatabase<Id
     [
         ("researcher", FederationRoles.Researcher, [], null),
         ("researcher2", FederationRoles.Researcher, [], null),
-        ("dac", FederationRoles.DacMember, ["hospital-a"], null),
+        ("dac", FederationRoles.DacMember, [DemoFederation.DataHolder], null),
         ("operator", FederationRoles.NodeOperator, [], "node-a"),
         ("admin", FederationRoles.PlatformAdmin, [], null),
         ("auditor", FederationRoles.Auditor, [], null),

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.NodeAgent.Heartbeat;
 
@@ -28,25 +29,12 @@ public sealed class HeartbeatSender(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.WhenSchemaReady(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        // A heartbeat that fails (broker down) is not retried early: the next one is due at the same interval.
+        await PollingLoop.Run(async ct =>
         {
-            try
-            {
-                await bus.Publish(await Current(stoppingToken), stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                log.LogWarning("Heartbeat not sent: {Error}", ex.Message);
-            }
-            try
-            {
-                await Task.Delay(options.Value.HeartbeatInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+            await bus.Publish(await Current(ct), ct);
+            return false;
+        }, options.Value.HeartbeatInterval, options.Value.HeartbeatInterval, clock, log, "Heartbeats", stoppingToken);
     }
 
     private async Task<NodeHeartbeat> Current(CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.NodeAgent.Indexing;
 
@@ -30,23 +31,7 @@ public sealed class Indexer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await database.WhenSchemaReady(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await Step(stoppingToken))
-                    await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                log.LogWarning("Indexing paused: {Error}", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-            }
-        }
+        await PollingLoop.Run(async ct => !await Step(ct), options.Value.PollInterval, TimeSpan.FromSeconds(1), clock, log, "Indexing", stoppingToken);
     }
 
     /// <summary>One unit of indexing; true when the change log had nothing more (time to wait).</summary>
