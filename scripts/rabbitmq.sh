@@ -221,8 +221,9 @@ cmd_start() {
         launch "$dir" "$port" "$mgmt_port" || rc=$?
         ((rc != 0)) || break
         kill_broker "$dir" || true
-        if ((attempt < 3)) && grep -qs eaddrinuse "$dir/rabbitmq.out" "$dir/log/$node.log"; then
-            log "a port was taken while $node started (eaddrinuse); retrying"
+        # eaddrinuse: the AMQP port; dist_port_already_used: the distribution port (Erlang words it differently).
+        if ((attempt < 3)) && grep -qsE 'eaddrinuse|dist_port_already_used' "$dir/rabbitmq.out" "$dir/log/$node.log"; then
+            log "a port was taken while $node started; retrying"
             if ((picked)); then
                 # Nothing durable yet in a node we just created: start over clean.
                 rm -rf "$dir/mnesia" "$dir/log"
