@@ -30,8 +30,9 @@ public static class EventStamps
         var subject = user.FindFirstValue("sub") ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
         var client = user.FindFirstValue("client_id") ?? user.FindFirstValue("azp");
         var role = user.FindFirstValue("role") ?? user.FindFirstValue(ClaimTypes.Role);
-        return subject is not null
-            ? new Actor(subject, "user", role)
-            : new Actor(client ?? "unknown-client", "client", role);
+        // A client-credentials token names the client as its subject: that caller is a client, not a person.
+        return subject is not null && subject != client
+            ? new Actor(subject, "user", role, client)
+            : new Actor(subject ?? client ?? "unknown-client", "client", role, client);
     }
 }
