@@ -12,6 +12,7 @@ public sealed class ChainTests
     // Vectors computed by an independent implementation of the README's definitions (Python: hashlib + struct).
     private const string FirstHash = "8a0a2d31660aa0c1fbeb0a8905827b4c7251c739c4d94dc574bb5d679d39b119";
     private const string SecondHash = "c8caf1942b61f4ce23c4c35482a90771431d196d65cf0e55aee4feae3be20af4";
+    private const string ThirdHash = "211a6c63c34b40a365258afaca88930d0e9a566defdd2fc1dba9a66de60afe1f";
 
     private static AuditEntry First() => new()
     {
@@ -59,6 +60,46 @@ public sealed class ChainTests
         Assert.NotEqual(EntryHash.Of(second), EntryHash.Of(Copy(second, e => e.ActorRole = "")));
         // Moving bytes from one field to the next changes the hash (the length prefixes).
         Assert.NotEqual(EntryHash.Of(first), EntryHash.Of(Copy(first, e => { e.ActorSubject = "alic"; e.ActorKind = "euser"; })));
+    }
+
+    [Fact]
+    public void The_canonical_hash_of_form_2_covers_the_context_and_matches_its_known_vector()
+    {
+        var third = new AuditEntry
+        {
+            Format = 2,
+            Sequence = 3,
+            EventId = Guid.Parse("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d"),
+            EventType = "urn:message:Federation.Contracts.Compute:TaskPartFinished",
+            AggregateId = "task-7/node-a/ds-1",
+            AggregateVersion = 1,
+            ActorSubject = "node:node-a",
+            ActorKind = "node",
+            ActorRole = "node-agent",
+            CorrelationId = Guid.Parse("11111111-2222-3333-4444-555555555555"),
+            OccurredAt = new DateTime(2026, 1, 2, 3, 4, 7, DateTimeKind.Utc),
+            RecordedAt = new DateTime(2026, 1, 2, 3, 4, 7, DateTimeKind.Utc).AddTicks(10),
+            Payload = """{"result":"{}"}""",
+            ActorClient = "portal",
+            Service = "node-agent",
+            Node = "node-a",
+            Purpose = "Lung nodules — Ünïcode",
+            PurposeCodes = "DUO:0000042 DUO:0000006",
+            Entitlements = "0190a1b2-0000-7000-8000-000000000001",
+            Outcome = "success",
+            OutcomeDetail = null,
+            ContentHash = Convert.ToHexStringLower(SHA256.HashData("{}"u8)),
+            PreviousHash = SecondHash,
+        };
+        Assert.Equal(ThirdHash, EntryHash.Of(third));
+
+        // Every context field is covered: changing any of them (or the form itself) changes the hash.
+        Assert.All(new Action<AuditEntry>[]
+        {
+            e => e.ActorClient = null, e => e.Service = "compute", e => e.Node = "node-b", e => e.Purpose = "other", e => e.PurposeCodes = "DUO:0000042",
+            e => e.Entitlements = null, e => e.Outcome = "refused", e => e.OutcomeDetail = "", e => e.ContentHash = null, e => e.Format = 1,
+        }, change => Assert.NotEqual(ThirdHash, EntryHash.Of(Copy(third, change))));
+        Assert.Throws<FormatException>(() => EntryHash.Of(Copy(third, e => e.Format = 3)));
     }
 
     [Theory]
@@ -223,7 +264,9 @@ public sealed class ChainTests
             Sequence = source.Sequence, EventId = source.EventId, EventType = source.EventType, AggregateId = source.AggregateId,
             AggregateVersion = source.AggregateVersion, ActorSubject = source.ActorSubject, ActorKind = source.ActorKind, ActorRole = source.ActorRole,
             CorrelationId = source.CorrelationId, OccurredAt = source.OccurredAt, RecordedAt = source.RecordedAt, Payload = source.Payload,
-            PreviousHash = source.PreviousHash, Hash = source.Hash,
+            PreviousHash = source.PreviousHash, Hash = source.Hash, Format = source.Format, ActorClient = source.ActorClient, Service = source.Service,
+            Node = source.Node, Purpose = source.Purpose, PurposeCodes = source.PurposeCodes, Entitlements = source.Entitlements,
+            Outcome = source.Outcome, OutcomeDetail = source.OutcomeDetail, ContentHash = source.ContentHash,
         };
         change(copy);
         return copy;

@@ -141,6 +141,11 @@ public static class AuditApi
 
 public sealed record AuditPage(IReadOnlyList<AuditEventView> Items, long? Next);
 
+/// <summary>
+/// One entry as the API shows it: the envelope, then its context (README, "Who, what, why, where, when, outcome"), the
+/// event itself, and its place in the chain. <see cref="Format"/> 1 entries were recorded before the context was hashed:
+/// theirs is derived from the payload when read.
+/// </summary>
 public sealed record AuditEventView(
     long Sequence,
     Guid EventId,
@@ -150,17 +155,48 @@ public sealed record AuditEventView(
     string Actor,
     string ActorKind,
     string? ActorRole,
+    string? ActorClient,
+    string Service,
+    string? Node,
+    string? Purpose,
+    IReadOnlyList<string> PurposeCodes,
+    IReadOnlyList<string> Entitlements,
+    string Outcome,
+    string? OutcomeDetail,
+    string? ContentHash,
+    AuditResources Resources,
     Guid CorrelationId,
     DateTimeOffset OccurredAt,
     DateTimeOffset RecordedAt,
     System.Text.Json.JsonElement Event,
+    int Format,
     string PreviousHash,
     string Hash)
 {
-    public static AuditEventView Of(AuditEntry e) => new(
-        e.Sequence, e.EventId, e.EventType, e.AggregateId, e.AggregateVersion, e.ActorSubject, e.ActorKind, e.ActorRole, e.CorrelationId,
-        e.OccurredAt.AsUtc(), e.RecordedAt.AsUtc(),
-        System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.Clone(), e.PreviousHash, e.Hash);
+    public static AuditEventView Of(AuditEntry stored)
+    {
+        var e = Context.EntryContext.Read(stored);
+        return new(
+            e.Sequence, e.EventId, e.EventType, e.AggregateId, e.AggregateVersion, e.ActorSubject, e.ActorKind, e.ActorRole, e.ActorClient,
+            e.Service, e.Node, e.Purpose, Split(e.PurposeCodes), Split(e.Entitlements), e.Outcome, e.OutcomeDetail, e.ContentHash,
+            AuditResources.Of(e), e.CorrelationId, e.OccurredAt.AsUtc(), e.RecordedAt.AsUtc(),
+            System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.Clone(), e.Format, e.PreviousHash, e.Hash);
+    }
+
+    private static IReadOnlyList<string> Split(string? list) => list?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+}
+
+/// <summary>What an entry is about (the ids its event names; README, "Query").</summary>
+public sealed record AuditResources(
+    IReadOnlyList<string> Datasets, IReadOnlyList<string> Requests, IReadOnlyList<string> Tasks, IReadOnlyList<string> Nodes,
+    IReadOnlyList<string> Holders, IReadOnlyList<string> Parties)
+{
+    public static AuditResources Of(AuditEntry e)
+    {
+        var refs = EntryRefs.Of(e);
+        IReadOnlyList<string> Kind(string kind) => refs.Where(r => r.Kind == kind).Select(r => r.Value).Order(StringComparer.Ordinal).ToList();
+        return new(Kind(RefKinds.Dataset), Kind(RefKinds.Request), Kind(RefKinds.Task), Kind(RefKinds.Node), Kind(RefKinds.Holder), Kind(RefKinds.Party));
+    }
 }
 
 public sealed record CheckpointPage(IReadOnlyList<CheckpointView> Items, long? Next);

@@ -1,3 +1,4 @@
+using Federation.Audit.Context;
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.Audit.Query;
@@ -14,7 +15,11 @@ public static class AuditChain
 {
     public static async Task Append(AuditDbContext db, AuditEntry entry, CancellationToken cancellationToken)
     {
-        Link(await Head(db, cancellationToken), entry);
+        // The head first: its lock (PostgreSQL) also orders the context lookups of replicas appending at once.
+        var head = await Head(db, cancellationToken);
+        entry.Format = EntryHash.CurrentFormat;
+        await EntryContext.Fill(db, entry, cancellationToken);
+        Link(head, entry);
         db.Entries.Add(entry);
         // What the entry is about, for queries and rights: derived from the payload, beside the chain, not hashed.
         db.EntryRefs.AddRange(EntryRefs.Of(entry));

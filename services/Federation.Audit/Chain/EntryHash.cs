@@ -7,29 +7,40 @@ using Federation.Audit.Domain;
 namespace Federation.Audit.Chain;
 
 /// <summary>
-/// The canonical form of an audit entry and its hash (README, "Canonical form"): SHA-256 over a sequence of
+/// The canonical forms of an audit entry and its hash (README, "Canonical form"): SHA-256 over a sequence of
 /// length-prefixed UTF-8 fields, so that no two different entries share an encoding and an auditor can
 /// recompute it with any language's SHA-256.
 /// <code>
 /// field(s)  = uint32 big-endian byte length of UTF-8(s) ‖ UTF-8(s);   field(null) = FF FF FF FF
-/// hash      = SHA-256( field("federation-audit-entry/v1") ‖ field(sequence) ‖ field(eventId) ‖ field(eventType)
-///             ‖ field(aggregateId) ‖ field(aggregateVersion) ‖ field(actorSubject) ‖ field(actorKind) ‖ field(actorRole)
-///             ‖ field(correlationId) ‖ field(occurredAt) ‖ field(recordedAt) ‖ field(payload) ‖ field(previousHash) )
+/// v1 hash   = SHA-256( field("federation-audit-entry/v1") ‖ envelope ‖ field(payload) ‖ field(previousHash) )
+/// v2 hash   = SHA-256( field("federation-audit-entry/v2") ‖ envelope ‖ field(payload) ‖ field(actorClient) ‖ field(service)
+///             ‖ field(node) ‖ field(purpose) ‖ field(purposeCodes) ‖ field(entitlements) ‖ field(outcome) ‖ field(outcomeDetail)
+///             ‖ field(contentHash) ‖ field(previousHash) )
+/// envelope  = field(sequence) ‖ field(eventId) ‖ field(eventType) ‖ field(aggregateId) ‖ field(aggregateVersion) ‖ field(actorSubject)
+///             ‖ field(actorKind) ‖ field(actorRole) ‖ field(correlationId) ‖ field(occurredAt) ‖ field(recordedAt)
 /// </code>
 /// Integers in invariant decimal; GUIDs lowercase 8-4-4-4-12; times UTC as <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>;
-/// hashes lowercase hex; the first entry's previous hash is 64 zeros.
+/// hashes lowercase hex; the first entry's previous hash is 64 zeros. Form 2 adds the entry's context (who acted
+/// through which client, where, why, the outcome, the hash of released content), so that it is sealed like the rest.
 /// </summary>
 public static class EntryHash
 {
     public const string Domain = "federation-audit-entry/v1";
+    public const string DomainV2 = "federation-audit-entry/v2";
+
+    /// <summary>The form new entries are hashed with.</summary>
+    public const int CurrentFormat = 2;
 
     /// <summary>The previous hash of the first entry.</summary>
     public static readonly string Genesis = new('0', 64);
 
+    /// <summary>The entry's hash in its own <see cref="AuditEntry.Format"/>; an unknown form throws <see cref="FormatException"/>.</summary>
     public static string Of(AuditEntry e)
     {
-        using var buffer = new MemoryStream(256 + e.Payload.Length);
-        Field(buffer, Domain);
+        if (e.Format is not (1 or 2))
+            throw new FormatException($"Entry {e.Sequence} names canonical form {e.Format}, which this release does not know.");
+        using var buffer = new MemoryStream(384 + e.Payload.Length);
+        Field(buffer, e.Format == 1 ? Domain : DomainV2);
         Field(buffer, e.Sequence.ToString(CultureInfo.InvariantCulture));
         Field(buffer, e.EventId.ToString("D"));
         Field(buffer, e.EventType);
@@ -42,6 +53,18 @@ public static class EntryHash
         Field(buffer, Time(e.OccurredAt));
         Field(buffer, Time(e.RecordedAt));
         Field(buffer, e.Payload);
+        if (e.Format == 2)
+        {
+            Field(buffer, e.ActorClient);
+            Field(buffer, e.Service);
+            Field(buffer, e.Node);
+            Field(buffer, e.Purpose);
+            Field(buffer, e.PurposeCodes);
+            Field(buffer, e.Entitlements);
+            Field(buffer, e.Outcome);
+            Field(buffer, e.OutcomeDetail);
+            Field(buffer, e.ContentHash);
+        }
         Field(buffer, e.PreviousHash);
         return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
     }

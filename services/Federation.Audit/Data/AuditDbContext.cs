@@ -1,5 +1,6 @@
 using Federation.Audit.Chain;
 using Federation.Audit.Checkpoints;
+using Federation.Audit.Context;
 using Federation.Audit.Domain;
 using Federation.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,12 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
 
     public DbSet<AuditKey> Keys => Set<AuditKey>();
 
+    public DbSet<RequestPurpose> RequestPurposes => Set<RequestPurpose>();
+
+    public DbSet<HeldEntitlement> HeldEntitlements => Set<HeldEntitlement>();
+
+    public DbSet<TaskGrounds> TaskGrounds => Set<TaskGrounds>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -34,12 +41,23 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
             e.Property(a => a.ActorRole).HasMaxLength(80);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
+            e.Property(a => a.ActorClient).HasMaxLength(200);
+            e.Property(a => a.Service).HasMaxLength(80);
+            e.Property(a => a.Node).HasMaxLength(200);
+            e.Property(a => a.Purpose).HasMaxLength(Context.EntryFacts.MaxPurposeLength);
+            e.Property(a => a.PurposeCodes).HasMaxLength(1000);
+            e.Property(a => a.Entitlements).HasMaxLength(2000);
+            e.Property(a => a.Outcome).HasMaxLength(20);
+            e.Property(a => a.OutcomeDetail);
+            e.Property(a => a.ContentHash).HasMaxLength(64);
             // A second guard behind the inbox: one entry per event, whatever the transport does.
             e.HasIndex(a => a.EventId).IsUnique();
             e.HasIndex(a => new { a.AggregateId, a.AggregateVersion });
             e.HasIndex(a => a.CorrelationId);
             e.HasIndex(a => a.ActorSubject);
             e.HasIndex(a => a.OccurredAt);
+            // Entries of one type in chain order: the action filter, the latest pruning record.
+            e.HasIndex(a => new { a.EventType, a.Sequence });
         });
         modelBuilder.Entity<AuditEntryRef>(e =>
         {
@@ -50,6 +68,33 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
             e.Property(r => r.Kind).HasMaxLength(20);
             e.Property(r => r.Value).HasMaxLength(Query.EntryRefs.MaxValueLength);
             e.HasIndex(r => r.Sequence);
+        });
+        // What later entries' context is resolved from (Context.EntryContext): kept at append time, looked up by key.
+        modelBuilder.Entity<RequestPurpose>(e =>
+        {
+            e.ToTable("audit_request_purposes");
+            e.HasKey(r => r.RequestId);
+            e.Property(r => r.RequestId).HasMaxLength(200);
+            e.Property(r => r.Purpose).HasMaxLength(Context.EntryFacts.MaxPurposeLength);
+            e.Property(r => r.PurposeCodes).HasMaxLength(1000);
+        });
+        modelBuilder.Entity<HeldEntitlement>(e =>
+        {
+            e.ToTable("audit_held_entitlements");
+            e.HasKey(h => new { h.Subject, h.DatasetId });
+            e.Property(h => h.Subject).HasMaxLength(200);
+            e.Property(h => h.DatasetId).HasMaxLength(200);
+            e.Property(h => h.EntitlementId).HasMaxLength(200);
+            e.Property(h => h.RequestId).HasMaxLength(200);
+        });
+        modelBuilder.Entity<TaskGrounds>(e =>
+        {
+            e.ToTable("audit_task_grounds");
+            e.HasKey(t => t.TaskId);
+            e.Property(t => t.TaskId).HasMaxLength(200);
+            e.Property(t => t.Owner).HasMaxLength(200);
+            e.Property(t => t.Purpose).HasMaxLength(Context.EntryFacts.MaxPurposeLength);
+            e.Property(t => t.PurposeCodes).HasMaxLength(1000);
         });
         modelBuilder.Entity<ChainHead>(e =>
         {

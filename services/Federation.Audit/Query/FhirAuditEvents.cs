@@ -24,21 +24,22 @@ public static class FhirAuditEvents
     public const string TaskSystem = "urn:federation:task";
     public const string EntitlementSystem = "urn:federation:entitlement";
     public const string DuoSystem = "http://purl.obolibrary.org/obo/duo";
+    public const string ClientSystem = "urn:federation:client";
 
     private const string EntityTypeSystem = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
     private const string ObjectRoleSystem = "http://terminology.hl7.org/CodeSystem/object-role";
     private const string SourceTypeSystem = "http://terminology.hl7.org/CodeSystem/security-source-type";
     private const string AgentTypeSystem = "http://terminology.hl7.org/CodeSystem/extra-security-role-type";
+    private const string DicomSystem = "http://dicom.nema.org/resources/ontology/DCM";
     private const string ActReasonSystem = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 
     private static readonly string[] Creates = ["Drafted", "Submitted", "Requested", "Published", "Registered", "Created", "Granted", "Added"];
-    private static readonly string[] Deletes = ["Retired", "Revoked", "Withdrawn", "Expired", "Abandoned", "Concluded"];
+    private static readonly string[] Deletes = ["Retired", "Revoked", "Withdrawn", "Expired", "Abandoned", "Concluded", "Pruned"];
     private static readonly HashSet<string> Executes =
     [
-        "TaskRouted", "RunTaskPart", "TaskPartFinished", "NodeHeartbeat", "AuditCheckpointSealed", "AccessReviewReminderSent",
-        "AccessReviewEscalated", "DataUseCheckCompleted", "CountQueryRequested", "CountQueryAnswered",
+        "TaskRouted", "TaskPartFinished", "AuditCheckpointSealed", "AccessReviewReminderSent", "AccessReviewEscalated", "DataUseCheckCompleted",
+        "SecurityEventsObserved",
     ];
-    private static readonly HashSet<string> TaskFailures = ["SYSTEM_ERROR", "EXECUTOR_ERROR"];
 
     public static Bundle Bundle(IReadOnlyList<AuditEntry> entries, string self, string? next)
     {
@@ -66,12 +67,11 @@ public static class FhirAuditEvents
         return ns[(ns.LastIndexOf('.') + 1)..].ToLowerInvariant();
     }
 
-    public static AuditEvent Of(AuditEntry entry)
+    public static AuditEvent Of(AuditEntry stored)
     {
+        var entry = Context.EntryContext.Read(stored);
         var name = ShortName(entry.EventType);
         var category = Category(entry.EventType);
-        using var document = Parse(entry.Payload);
-        var root = document?.RootElement ?? default;
         var refs = EntryRefs.Of(entry);
 
         var audit = new AuditEvent
@@ -82,11 +82,16 @@ public static class FhirAuditEvents
             Action = ActionOf(name),
             Period = new Period { Start = Instant(entry.OccurredAt), End = Instant(entry.OccurredAt) },
             Recorded = entry.RecordedAt.AsUtc(),
+            Outcome = entry.Outcome switch
+            {
+                Context.EntryFacts.Refused => AuditEvent.AuditEventOutcome.N4,
+                Context.EntryFacts.Failed => AuditEvent.AuditEventOutcome.N8,
+                _ => AuditEvent.AuditEventOutcome.N0,
+            },
+            OutcomeDesc = entry.OutcomeDetail,
         };
-        var (outcome, description) = OutcomeOf(name, root);
-        audit.Outcome = outcome;
-        audit.OutcomeDesc = description;
 
+        // Who: the actor (the requestor), and the client application it acted through.
         var agentType = entry.ActorKind == "user" ? "humanuser" : "dataprocessor";
         var agent = new AuditEvent.AgentComponent
         {
@@ -97,24 +102,29 @@ public static class FhirAuditEvents
         if (entry.ActorRole is { Length: > 0 } role)
             agent.Role.Add(new CodeableConcept(RoleSystem, role));
         audit.Agent.Add(agent);
+        if (entry.ActorClient is { Length: > 0 } client && client != entry.ActorSubject)
+            audit.Agent.Add(new AuditEvent.AgentComponent
+            {
+                Type = new CodeableConcept(DicomSystem, "110150", "Application"),
+                Who = new ResourceReference { Identifier = new Identifier(ClientSystem, client), Display = client },
+                Requestor = false,
+            });
 
-        var nodes = refs.Where(r => r.Kind == RefKinds.Node).Select(r => r.Value).ToList();
-        var observer = entry.ActorKind == "node" ? entry.ActorSubject
-            : entry.ActorSubject.StartsWith("system:", StringComparison.Ordinal) ? entry.ActorSubject["system:".Length..]
-            : category;
+        // Where: the node it happened at, else the role that reported it.
+        var atNode = entry.ActorKind == "node" && entry.Node is not null;
         audit.Source = new AuditEvent.SourceComponent
         {
             Observer = new ResourceReference
             {
-                Identifier = new Identifier(entry.ActorKind == "node" ? NodeSystem : ServiceSystem, observer),
-                Display = entry.ActorKind == "node" ? $"node {observer}" : $"federation {observer} role",
+                Identifier = new Identifier(atNode ? NodeSystem : ServiceSystem, atNode ? entry.Node : entry.Service),
+                Display = atNode ? $"node {entry.Node}" : $"federation {entry.Service} role",
             },
-            Site = nodes.Count == 1 ? nodes[0] : null,
+            Site = entry.Node,
             Type = [new Coding(SourceTypeSystem, "4", "Application Server")],
         };
 
-        // What: the aggregate, carrying the chain's evidence; then what else the event names.
-        audit.Entity.Add(new AuditEvent.EntityComponent
+        // What: the aggregate, carrying the chain's evidence (and the hash of released content); then what else the event names.
+        var aggregate = new AuditEvent.EntityComponent
         {
             What = new ResourceReference { Identifier = new Identifier(AggregateSystem, entry.AggregateId) },
             Type = new Coding(EntityTypeSystem, "2", "System Object"),
@@ -130,7 +140,10 @@ public static class FhirAuditEvents
                 Detail("correlationId", entry.CorrelationId.ToString()),
                 Detail("aggregateVersion", entry.AggregateVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ],
-        });
+        };
+        if (entry.ContentHash is { } contentHash)
+            aggregate.Detail.Add(Detail("contentHash", contentHash));
+        audit.Entity.Add(aggregate);
         foreach (var r in refs)
         {
             var (system, roleCode, roleName) = r.Kind switch
@@ -150,20 +163,24 @@ public static class FhirAuditEvents
             });
         }
 
-        // Why: the research purpose (DUO terms, free text) and the entitlement the event is about.
-        var purposes = PurposeOf(root);
-        if (Text(root, "entitlementId") is { } entitlement)
-        {
+        // Why: the entitlements it happened under and the research purpose (DUO terms, free text).
+        var entitlements = entry.Entitlements?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        foreach (var entitlement in entitlements)
             audit.Entity.Add(new AuditEvent.EntityComponent
             {
                 What = new ResourceReference { Identifier = new Identifier(EntitlementSystem, entitlement) },
                 Type = new Coding(EntityTypeSystem, "2", "System Object"),
                 Role = new Coding(ObjectRoleSystem, "13", "Security Resource"),
             });
-            purposes ??= new CodeableConcept(ActReasonSystem, "HRESCH", "healthcare research");
+        var codes = entry.PurposeCodes?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (entry.Purpose is not null || codes.Length > 0 || entitlements.Length > 0)
+        {
+            var purpose = new CodeableConcept { Text = entry.Purpose };
+            purpose.Coding.Add(new Coding(ActReasonSystem, "HRESCH", "healthcare research"));
+            foreach (var code in codes)
+                purpose.Coding.Add(new Coding(DuoSystem, code));
+            audit.PurposeOfEvent.Add(purpose);
         }
-        if (purposes is not null)
-            audit.PurposeOfEvent.Add(purposes);
         return audit;
     }
 
@@ -173,48 +190,6 @@ public static class FhirAuditEvents
         : Deletes.Any(name.EndsWith) ? AuditEvent.AuditEventAction.D
         : AuditEvent.AuditEventAction.U;
 
-    /// <summary>
-    /// 0 for every recorded fact, except refusals (a task the router refused, a declined node enrolment: 4, minor
-    /// failure) and task failures (a task or task part ended in an error: 8, serious failure). A DAC's decline is a
-    /// decision taken successfully, so 0.
-    /// </summary>
-    private static (AuditEvent.AuditEventOutcome, string?) OutcomeOf(string name, JsonElement root)
-    {
-        switch (name)
-        {
-            case "TaskRouted" when root.ValueKind == JsonValueKind.Object && root.TryGetProperty("routed", out var routed) && routed.ValueKind == JsonValueKind.False:
-                return (AuditEvent.AuditEventOutcome.N4, root.TryGetProperty("refusal", out var refusal) && refusal.ValueKind == JsonValueKind.Object
-                    ? $"{Text(refusal, "rule")}: {Text(refusal, "reason")}" : "refused");
-            case "NodeEnrolmentDeclined":
-                return (AuditEvent.AuditEventOutcome.N4, Text(root, "reason"));
-            case "TaskStateChanged" when Text(root, "state") is { } state && TaskFailures.Contains(state):
-                return (AuditEvent.AuditEventOutcome.N8, Text(root, "reason") ?? state);
-            case "TaskPartFinished" when Text(root, "state") is { } part && part != "COMPLETE":
-                return (AuditEvent.AuditEventOutcome.N8, Text(root, "reason") ?? part);
-            default:
-                return (AuditEvent.AuditEventOutcome.N0, null);
-        }
-    }
-
-    private static CodeableConcept? PurposeOf(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-            return null;
-        var request = root.TryGetProperty("request", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
-        var text = Text(root, "purpose") ?? (request.ValueKind == JsonValueKind.Object ? Text(request, "purpose") : null);
-        var codes = request.ValueKind == JsonValueKind.Object && request.TryGetProperty("purposeTerms", out var terms)
-                    && terms.ValueKind == JsonValueKind.Object && terms.TryGetProperty("purposes", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.String).Select(c => c.GetString()!).ToList()
-            : [];
-        if (text is null && codes.Count == 0)
-            return null;
-        var concept = new CodeableConcept { Text = text };
-        concept.Coding.Add(new Coding(ActReasonSystem, "HRESCH", "healthcare research"));
-        foreach (var code in codes)
-            concept.Coding.Add(new Coding(DuoSystem, code));
-        return concept;
-    }
-
     private static AuditEvent.DetailComponent Detail(string type, string value) => new() { Type = type, Value = new FhirString(value) };
 
     private static string Instant(DateTime utc) =>
@@ -223,16 +198,4 @@ public static class FhirAuditEvents
     internal static string? Text(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString() : null;
-
-    private static JsonDocument? Parse(string payload)
-    {
-        try
-        {
-            return JsonDocument.Parse(payload);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }
