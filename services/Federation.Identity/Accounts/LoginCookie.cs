@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using Federation.ServiceDefaults.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -54,7 +55,7 @@ internal static class LoginCookie
         return app;
     }
 
-    private static async Task<IResult> SignIn(HttpContext http, IAntiforgery antiforgery, AccountStore accounts)
+    private static async Task<IResult> SignIn(HttpContext http, IAntiforgery antiforgery, AccountStore accounts, SecurityEventRecorder security)
     {
         if (!http.Request.HasFormContentType)
             return Results.Problem(statusCode: 415, title: "Form expected", detail: "Post the login form (application/x-www-form-urlencoded).");
@@ -70,7 +71,11 @@ internal static class LoginCookie
         var returnUrl = SafeReturn(form["returnUrl"]);
         var account = await accounts.CheckPassword(form["username"], form["password"], http.RequestAborted);
         if (account is null)
+        {
+            security.SignIn(http, form["username"], account: null, StatusCodes.Status401Unauthorized);
             return Page(http, antiforgery, returnUrl, "Unknown user name or wrong password.", StatusCodes.Status401Unauthorized);
+        }
+        security.SignIn(http, account.UserName, new Federation.Contracts.Actor(account.Id, "user", account.Role), StatusCodes.Status302Found);
 
         var identity = new ClaimsIdentity(Scheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, account.Id));

@@ -2,7 +2,9 @@ using Federation.Identity.Data;
 using Federation.Identity.Keys;
 using Federation.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.AspNetCore;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -40,6 +42,19 @@ internal static class OpenIddictSetup
                 server.RegisterAudiences(audience);
                 server.DisableAccessTokenEncryption();
                 server.SetAccessTokenLifetime(settings.AccessTokenLifetime).SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
+
+                // Every refused token request (unknown client, wrong secret, spent code, revoked node) is a security event,
+                // whether OpenIddict refused it or our passthrough did; before the handler that writes the response ends the chain.
+                server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        if (context.Error is { } error && context.Transaction.GetHttpRequest()?.HttpContext is { } http)
+                            http.RequestServices.GetRequiredService<SecurityEventRecorder>().TokenRefused(http, error, context.Request?.ClientId,
+                                context.Request?.GrantType, error == Errors.InvalidClient ? StatusCodes.Status401Unauthorized : StatusCodes.Status400BadRequest);
+                        return default;
+                    })
+                    .SetOrder(int.MinValue + 100_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
 
                 var aspNetCore = server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()

@@ -64,6 +64,9 @@ public static class FederationHost
     {
         foreach (var module in modules)
             module.AddServices(builder);
+        // After the modules' stores: hosted services stop in reverse order, so the last window of security events is
+        // written while the store's commit loop still runs.
+        builder.Services.AddHostedService<SecurityEventPublisher>();
         builder.AddFederationMessaging(bus =>
         {
             foreach (var module in modules)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
@@ -29,6 +30,7 @@ public static class PersistenceExtensions
         services.AddPooledDbContextFactory<TDb>(options => options.UseServiceStore(provider, connectionString, signal));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TDb>>().CreateDbContext());
         services.AddSingleton<GroupCommit<TDb>>();
+        services.TryAddSingleton<IEventOutbox>(sp => new EventOutbox<TDb>(sp.GetRequiredService<GroupCommit<TDb>>()));
 
         // Order matters: the schema must exist before the loops that read it start.
         services.AddHostedService<SchemaMigrator<TDb>>();

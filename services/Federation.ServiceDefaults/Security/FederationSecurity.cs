@@ -74,6 +74,8 @@ public static class FederationSecurity
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        services.AddSingleton<SecurityEventRecorder>();
+
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = (int)HttpStatusCode.TooManyRequests;
@@ -110,6 +112,13 @@ public static class FederationSecurity
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             }));
+        // Outermost, so that it sees the final status of every refusal below it (throttled, unauthenticated, forbidden).
+        var security = app.Services.GetRequiredService<SecurityEventRecorder>();
+        app.Use(async (http, next) =>
+        {
+            await next(http);
+            security.Observe(http);
+        });
         app.Use(async (http, next) =>
         {
             if (IsCredentialRequest(http.Request))
@@ -182,6 +191,8 @@ public static class FederationSecurity
             throw new StartupConfigurationException("Federation:Security:ClockSkew must be between 00:00:00 and 00:00:30.");
         if (options.TokenRequestsPerMinute <= 0 || options.WritesPerSecond <= 0)
             throw new StartupConfigurationException("Federation:Security:TokenRequestsPerMinute and WritesPerSecond must be positive.");
+        if (options.AuditWindow <= TimeSpan.Zero || options.AuditMaxKeysPerWindow < 1)
+            throw new StartupConfigurationException("Federation:Security:AuditWindow must be longer than zero and AuditMaxKeysPerWindow at least 1.");
         if (string.IsNullOrWhiteSpace(options.Audience))
             throw new StartupConfigurationException("Federation:Security:Audience must not be empty.");
         if (!string.IsNullOrWhiteSpace(options.Authority))

@@ -22,4 +22,13 @@ public sealed class SecurityOptions
 
     /// <summary>Sustained writes per caller per second (token bucket; bursts up to twice as many).</summary>
     public int WritesPerSecond { get; set; } = 50;
+
+    /// <summary>
+    /// Security events (refused requests, sign-ins, refused token requests) are counted per caller, route and reason over
+    /// windows this long, and each window's counts are published as <c>SecurityEventsObserved</c> events.
+    /// </summary>
+    public TimeSpan AuditWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Distinct (kind, caller, client, address, route, status, reason) counted one by one per window; the rest are counted together.</summary>
+    public int AuditMaxKeysPerWindow { get; set; } = 200;
 }
