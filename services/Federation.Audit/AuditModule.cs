@@ -28,6 +28,8 @@ public sealed class AuditModule : IFederationModule
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         builder.Services.AddSingleton<AuditKeys>();
         builder.Services.AddHostedService<CheckpointSealer>();
+        builder.Services.AddSingleton<Retention.RetentionPruner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionPruner>());
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)

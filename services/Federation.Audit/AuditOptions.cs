@@ -17,6 +17,15 @@ public sealed class AuditOptions
     /// <summary>Largest range one <c>/api/audit/verify</c> call re-verifies.</summary>
     public int VerifyMaxEntries { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long entries are kept (default 400 days: the EHDS asks secure processing environments to keep access logs at
+    /// least a year). Older entries are pruned up to the end of the last sealed checkpoint they fill; the checkpoints stay.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>How often the pruner looks for entries past the retention.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Refuses to start with settings the role cannot work with (one line, exit 2).</summary>
     public static void Validate(IConfiguration configuration)
     {
@@ -32,5 +41,7 @@ public sealed class AuditOptions
         if (options.CheckpointEvery < 1 || options.CheckpointInterval <= TimeSpan.Zero || options.VerifyMaxEntries < 1)
             throw new StartupConfigurationException(
                 $"{Section}:CheckpointEvery and VerifyMaxEntries must be at least 1 and CheckpointInterval longer than zero.");
+        if (options.Retention <= TimeSpan.Zero || options.PruneInterval <= TimeSpan.Zero)
+            throw new StartupConfigurationException($"{Section}:Retention and PruneInterval must be longer than zero (Retention default 400.00:00:00).");
     }
 }

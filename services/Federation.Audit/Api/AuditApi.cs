@@ -3,6 +3,7 @@ using Federation.Audit.Checkpoints;
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.Audit.Query;
+using Federation.Audit.Retention;
 using System.Security.Claims;
 using Federation.ServiceDefaults.Http;
 using Federation.ServiceDefaults.Security;
@@ -80,9 +81,13 @@ public static class AuditApi
         AuditDbContext db, AuditKeys keys, IOptions<AuditOptions> options, long? from, long? to, CancellationToken cancellationToken)
     {
         var max = options.Value.VerifyMaxEntries;
-        var start = from ?? 1;
-        if (start < 1)
+        if (from is < 1)
             return Invalid("from", "from must be at least 1.");
+        // After pruning (retention) the chain starts later; the default range starts there.
+        var firstKept = await db.Entries.MinAsync(e => (long?)e.Sequence, cancellationToken) ?? 1;
+        var start = from ?? firstKept;
+        if (start < firstKept)
+            return Invalid("from", $"Entries before {firstKept} were pruned under the retention period (their checkpoints remain): verify from {firstKept}.");
         if (to is { } requested && requested < start)
             return Invalid("to", "to must not be less than from.");
         if (to is { } end && end - start + 1 > max)
@@ -94,10 +99,19 @@ public static class AuditApi
         var last = Math.Min(to ?? long.MaxValue, Math.Min(head?.Sequence ?? 0, start + max - 1));
         long? next = to is null && last < (head?.Sequence ?? 0) ? last + 1 : null;
 
-        var anchor = start == 1 ? EntryHash.Genesis
-            : await db.Entries.AsNoTracking().Where(e => e.Sequence == start - 1).Select(e => e.Hash).SingleOrDefaultAsync(cancellationToken);
+        var publicKeys = await keys.Public(cancellationToken);
+        string? anchor;
+        BrokenLink? anchorProblem = null;
+        if (start == 1)
+            anchor = EntryHash.Genesis;
+        else if (start == firstKept)
+            (anchor, anchorProblem) = await RetentionAnchor.Of(db, firstKept, publicKeys, cancellationToken);
+        else
+            anchor = await db.Entries.AsNoTracking().Where(e => e.Sequence == start - 1).Select(e => e.Hash).SingleOrDefaultAsync(cancellationToken);
         var verifier = new ChainVerifier(start, anchor ?? "");
-        if (anchor is null)
+        if (anchorProblem is not null)
+            verifier.Fail(anchorProblem);
+        else if (anchor is null)
             verifier.Fail(new BrokenLink(start - 1, $"entry {start - 1}, on which the range rests, is missing"));
         if (head is null && await db.Entries.AnyAsync(cancellationToken))
             verifier.Fail(new BrokenLink(1, "the chain head is missing"));
@@ -116,7 +130,6 @@ public static class AuditApi
             && final != head.Hash)
             verifier.Fail(new BrokenLink(last, "the chain head does not end at this entry's hash"));
 
-        var publicKeys = await keys.Public(cancellationToken);
         var overlapping = await db.Checkpoints.AsNoTracking().Where(c => c.FromSequence <= last && c.ToSequence >= start).OrderBy(c => c.Number)
             .ToListAsync(cancellationToken);
         foreach (var checkpoint in overlapping)
