@@ -135,7 +135,9 @@ public sealed class EndToEndTrailTests(Infrastructure infrastructure, Xunit.Abst
         var report = (await auditor.GetFromJsonAsync<JsonObject>("/api/audit/verify"))!;
         Assert.True(report["verified"]!.GetValue<bool>(), report.ToJsonString());
 
-        // FHIR R4: the same trail as AuditEvents, parsed by the Firely SDK and validated against R4's rules.
+        // FHIR R4: the same trail as AuditEvents, parsed by the Firely SDK and validated against R4's rules (cardinality of
+        // required elements among them: an empty AuditEvent fails it).
+        Assert.NotEmpty(new AuditEvent().Validate(ModelInfo.ModelInspector, validateRecursively: true));
         foreach (var (query, trail) in new[] { ($"request={requestId}", requestTrail), ($"task={taskId}", taskTrail) })
         {
             using var response = await auditor.GetAsync($"/api/audit/fhir/AuditEvent?{query}&limit=1000");
