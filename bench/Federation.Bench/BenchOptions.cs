@@ -12,7 +12,7 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions(Messages: 20_000, PayloadBytes: 1024, Concurrency: 256, Prefetch: 100, HttpConcurrency: 64, WarmupSeconds: 30,
-            Only: "b0,b1,b1g,mt,f", Output: Path.Combine("bench", "results", "latest.json"),
+            Only: "b0,b1,b1g,mt,f,audit", Output: Path.Combine("bench", "results", "latest.json"),
             Subjects: 3_400, Instances: 2_000_000, CountQueries: 500, Searches: 200);
         var longRun = false;
         for (var i = 0; i < args.Length; i++)
@@ -54,11 +54,11 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
         usage: dotnet run -c Release --project bench/Federation.Bench -- [options]
           --messages N          messages per baseline and requests for the federation path (default 20000; the F path uses N/2)
           --payload BYTES       message payload size (default 1024)
-          --concurrency N       publishes in flight for the broker baselines (default 256)
+          --concurrency N       publishes in flight for the broker baselines and the audit producers together (default 256; producers = N/16)
           --prefetch N          consumer prefetch for B0/B1/B1g/MT (default 100)
           --http-concurrency N  concurrent HTTP callers on the federation path (default 64)
           --warmup SECONDS      load the two federation processes this long before measuring F (default 30)
-          --only LIST           scenarios to run, from b0,b1,b1g,mt,f (default) and index,search,router (the node suite)
+          --only LIST           scenarios to run, from b0,b1,b1g,mt,f,audit (default) and index,search,router (the node suite)
           --suite nodes         the node suite alone: index (one node agent on a large hospital's cohort), search (3 and 20 nodes), router (decisions/s)
           --subjects N          subjects of the node at scale (default 3400)
           --instances N         images of the node at scale (default 2000000)

@@ -89,6 +89,16 @@ if (options.Runs("f"))
     failures = path.Failures;
 }
 
+// Audit appends per second with concurrent producers, and the chain checked afterwards (--only audit, also in the default run).
+AuditAppends.Figures? appends = null;
+if (options.Runs("audit"))
+{
+    appends = await AuditAppends.Run(broker, postgres, options);
+    results.Add(appends.Appends);
+    if (!appends.Verified || !appends.GapFree)
+        failures++;
+}
+
 // The node suite (--suite nodes): a node agent at a large hospital's scale, then federated search over 3 and 20 nodes.
 NodeFigures? node = null;
 if (options.Runs("index"))
@@ -123,7 +133,7 @@ Measurement? Find(string scenario) => results.FirstOrDefault(r => r.Scenario == 
 var (b1, b1Half, mt, f, fHalf) = (Find("B1"), Find("B1½"), Find("MT"), Find("F"), Find("F½"));
 Console.WriteLine();
 if (failures > 0)
-    Console.WriteLine($"HTTP requests not accepted on the federation path: {failures}");
+    Console.WriteLine($"HTTP requests not accepted on the federation path, or audit chain checks failed: {failures}");
 if (f is not null && b1 is not null)
     Console.WriteLine($"F/B1 throughput: {f.PerSecond / b1.PerSecond:0.00} (goal ≥ 1.0)");
 if (f is not null && mt is not null)
@@ -131,6 +141,10 @@ if (f is not null && mt is not null)
 // Latency is compared at half of each path's own maximum: at saturation both are queueing delay only.
 if (fHalf is not null && b1Half is not null)
     Console.WriteLine($"F p99 vs B1 p99, each at half its maximum: {fHalf.P99:N1} ms vs {b1Half.P99:N1} ms (goal ≤ 2 × B1 p99 + 10 ms = {2 * b1Half.P99 + 10:N1} ms)");
+if (appends is not null)
+    Console.WriteLine($"Audit appends: {appends.Appends.PerSecond:N0}/s from {appends.Producers} producers; chain {(appends.GapFree ? "gap-free" : "WITH GAPS")}, " +
+        $"verify {(appends.Verified ? "passed" : "FAILED")} over {appends.Entries:N0} entries and {appends.Checkpoints} checkpoints; " +
+        $"{appends.VersionInversions:N0} pairs of one aggregate's events recorded in another order than published (concurrent consumers; the chain orders by arrival)");
 if (node is not null)
 {
     var (big, tiny) = (node.AtScale, node.Baseline);
@@ -160,6 +174,12 @@ if (node is not null)
         subjects = node.AtScale.Subjects, instances = node.AtScale.Instances, indexSeconds = node.AtScale.IndexSeconds, peakRssMb = node.AtScale.PeakRssMb,
         rssAfterMb = node.AtScale.RssAfterMb, dbSizeMb = node.AtScale.DbSizeMb, countP50Ms = node.AtScale.Counts.P50, countP99Ms = node.AtScale.Counts.P99,
         countQueries = node.AtScale.Counts.Messages, baselineInstances = node.Baseline.Instances, baselinePeakRssMb = node.Baseline.PeakRssMb,
+    };
+if (appends is not null)
+    json["auditAppends"] = new
+    {
+        perSec = appends.Appends.PerSecond, p50Ms = appends.Appends.P50, p99Ms = appends.Appends.P99, count = appends.Appends.Messages, producers = appends.Producers,
+        verified = appends.Verified, gapFree = appends.GapFree, entries = appends.Entries, checkpoints = appends.Checkpoints, versionInversions = appends.VersionInversions,
     };
 foreach (var search in searches)
     json[$"search{search.Nodes}"] = new { nodes = search.Nodes, p50Ms = search.Searches.P50, p99Ms = search.Searches.P99, searches = search.Searches.Messages, partial = search.Partial };

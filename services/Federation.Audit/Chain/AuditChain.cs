@@ -18,11 +18,25 @@ public static class AuditChain
         // The head first: its lock (PostgreSQL) also orders the context lookups of replicas appending at once.
         var head = await Head(db, cancellationToken);
         entry.Format = EntryHash.CurrentFormat;
-        await EntryContext.Fill(db, entry, cancellationToken);
+        using var payload = Parse(entry.Payload); // once for the context and the refs: JSON is most of an append's CPU
+        var root = payload?.RootElement ?? default;
+        await EntryContext.Fill(db, entry, root, cancellationToken);
         Link(head, entry);
         db.Entries.Add(entry);
         // What the entry is about, for queries and rights: derived from the payload, beside the chain, not hashed.
-        db.EntryRefs.AddRange(EntryRefs.Of(entry));
+        db.EntryRefs.AddRange(EntryRefs.Of(entry, root));
+    }
+
+    private static System.Text.Json.JsonDocument? Parse(string payload)
+    {
+        try
+        {
+            return System.Text.Json.JsonDocument.Parse(payload);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // recorded (and hashed) all the same; it states nothing beyond its envelope
+        }
     }
 
     /// <summary>Makes <paramref name="entry"/> the successor of <paramref name="head"/> and advances the head.</summary>

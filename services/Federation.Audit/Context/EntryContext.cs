@@ -2,6 +2,7 @@ using System.Text.Json;
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.Audit.Query;
+using Microsoft.EntityFrameworkCore;
 
 namespace Federation.Audit.Context;
 
@@ -11,38 +12,27 @@ namespace Federation.Audit.Context;
 /// recorded earlier; a task names neither purpose nor entitlement, so the entitlements its owner held on its datasets
 /// when it was submitted (as the trail knows them) and those requests' purposes are its grounds, and every later
 /// event of the task (routing, a node's part, its end) carries them. Runs inside the group commit, after the chain
-/// head is locked, and looks up only by key (<c>FindAsync</c> also sees what earlier units of the batch added).
+/// head is locked; looks at what earlier units of the batch added before it asks the store (<c>FindAsync</c>, <c>Local</c>).
 /// </summary>
 public static class EntryContext
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task Fill(AuditDbContext db, AuditEntry entry, CancellationToken cancellationToken)
+    /// <param name="root">The parsed payload (<c>default</c> when it is not JSON).</param>
+    public static async Task Fill(AuditDbContext db, AuditEntry entry, JsonElement root, CancellationToken cancellationToken)
     {
-        Apply(EntryFacts.Of(entry), entry);
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(entry.Payload);
-        }
-        catch (JsonException)
-        {
+        Apply(EntryFacts.Of(entry, root), entry);
+        if (root.ValueKind != JsonValueKind.Object)
             return;
-        }
-        using (document)
+        var name = FhirAuditEvents.ShortName(entry.EventType);
+        if ((EntryFacts.Text(root, "requestId") ?? EntryFacts.Text(EntryFacts.Object(root, "request"), "requestId")) is { } requestId)
         {
-            var root = document.RootElement;
-            var name = FhirAuditEvents.ShortName(entry.EventType);
-            if ((EntryFacts.Text(root, "requestId") ?? EntryFacts.Text(EntryFacts.Object(root, "request"), "requestId")) is { } requestId)
-            {
-                await Purpose(db, entry, requestId, cancellationToken);
-                if (name.StartsWith("Entitlement", StringComparison.Ordinal))
-                    await Entitlement(db, name, root, requestId, cancellationToken);
-            }
-            if (FhirAuditEvents.Category(entry.EventType) == "compute" && EntryFacts.Text(root, "taskId") is { } taskId)
-                await Task(db, entry, name, root, taskId, cancellationToken);
+            await Purpose(db, entry, root, requestId, cancellationToken);
+            if (name.StartsWith("Entitlement", StringComparison.Ordinal))
+                await Entitlement(db, name, root, requestId, cancellationToken);
         }
+        if (FhirAuditEvents.Category(entry.EventType) == "compute" && EntryFacts.Text(root, "taskId") is { } taskId)
+            await Task(db, entry, name, root, taskId, cancellationToken);
     }
 
     /// <summary>
@@ -72,19 +62,25 @@ public static class EntryContext
 
     private static string? Cap(string? text, int length) => text is not null && text.Length > length ? text[..length] : text;
 
-    /// <summary>A request's events state its purpose (kept for later); events naming a request without stating it (a consent check, an entitlement) take the one kept.</summary>
-    private static async Task Purpose(AuditDbContext db, AuditEntry entry, string requestId, CancellationToken cancellationToken)
+    /// <summary>
+    /// An event that names a request without stating its purpose (a consent check, an entitlement) takes the purpose the
+    /// trail last recorded for that request: from this batch's entries not yet saved, else from the store. Events that
+    /// carry the request's snapshot state its purpose themselves (or that it has none), so most cost no lookup.
+    /// </summary>
+    private static async Task Purpose(AuditDbContext db, AuditEntry entry, JsonElement root, string requestId, CancellationToken cancellationToken)
     {
-        if (entry.Purpose is not null || entry.PurposeCodes is not null)
-        {
-            var known = await db.RequestPurposes.FindAsync([requestId], cancellationToken);
-            if (known is null)
-                db.RequestPurposes.Add(known = new RequestPurpose { RequestId = requestId });
-            known.Purpose = entry.Purpose ?? known.Purpose;
-            known.PurposeCodes = entry.PurposeCodes ?? known.PurposeCodes;
-        }
-        else if (await db.RequestPurposes.FindAsync([requestId], cancellationToken) is { } stated)
-            (entry.Purpose, entry.PurposeCodes) = (stated.Purpose, stated.PurposeCodes);
+        if (entry.Purpose is not null || entry.PurposeCodes is not null || EntryFacts.Object(root, "request").ValueKind == JsonValueKind.Object)
+            return;
+        var unsaved = db.EntryRefs.Local.Where(r => r.Kind == RefKinds.Request && r.Value == requestId).Select(r => r.Sequence).ToHashSet();
+        var stated = db.Entries.Local.Where(e => unsaved.Contains(e.Sequence) && (e.Purpose is not null || e.PurposeCodes is not null))
+            .OrderByDescending(e => e.Sequence).Select(e => (e.Purpose, e.PurposeCodes)).FirstOrDefault();
+        if (stated == default)
+            stated = await db.Entries.AsNoTracking()
+                .Where(e => db.EntryRefs.Any(r => r.Kind == RefKinds.Request && r.Value == requestId && r.Sequence == e.Sequence)
+                            && (e.Purpose != null || e.PurposeCodes != null))
+                .OrderByDescending(e => e.Sequence).Select(e => new ValueTuple<string?, string?>(e.Purpose, e.PurposeCodes))
+                .FirstOrDefaultAsync(cancellationToken);
+        (entry.Purpose, entry.PurposeCodes) = stated;
     }
 
     /// <summary>Which entitlement a researcher holds on a dataset, for the tasks they submit later.</summary>
@@ -137,17 +133,21 @@ public static class EntryContext
     private static async Task<TaskGrounds> Ground(AuditDbContext db, string taskId, string owner, IReadOnlyList<string> datasets, CancellationToken cancellationToken)
     {
         var grants = new List<TaskGrant>();
-        var purposes = new List<RequestPurpose>();
+        var purposes = new List<(string? Purpose, string? Codes)>();
         foreach (var dataset in datasets)
         {
             var held = await db.HeldEntitlements.FindAsync([owner, dataset], cancellationToken);
             var active = held is { Active: true } ? held : null;
             grants.Add(new TaskGrant(dataset, active?.EntitlementId));
-            if (active is not null && await db.RequestPurposes.FindAsync([active.RequestId], cancellationToken) is { } purpose && !purposes.Contains(purpose))
-                purposes.Add(purpose);
+            if (active is not null)
+            {
+                var stated = new AuditEntry { Payload = "" };
+                await Purpose(db, stated, default, active.RequestId, cancellationToken);
+                purposes.Add((stated.Purpose, stated.PurposeCodes));
+            }
         }
         var texts = purposes.Select(p => p.Purpose).OfType<string>().Distinct().ToList();
-        var codes = purposes.SelectMany(p => p.PurposeCodes?.Split(' ') ?? []).Distinct().ToList();
+        var codes = purposes.SelectMany(p => p.Codes?.Split(' ') ?? []).Distinct().ToList();
         return new TaskGrounds
         {
             TaskId = taskId,

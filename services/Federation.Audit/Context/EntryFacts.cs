@@ -37,24 +37,27 @@ public sealed record EntryFacts(
             // A payload that is not JSON states nothing beyond its envelope.
         }
         using (document)
-        {
-            var root = document?.RootElement ?? default;
-            var name = FhirAuditEvents.ShortName(entry.EventType);
-            var actor = Object(root, "actor");
-            var (outcome, detail) = OutcomeOf(name, root);
-            var request = Object(root, "request");
-            var codes = Strings(Object(request, "purposeTerms"), "purposes") ?? Strings(Object(root, "purposeTerms"), "purposes");
-            return new EntryFacts(
-                Client: Text(actor, "client") ?? (name == "SecurityEventsObserved" ? Text(root, "client") : null),
-                Service: ServiceOf(entry, root),
-                Node: entry.ActorKind == "node" ? NodeName(entry.ActorSubject) : Text(root, "node"),
-                Purpose: Truncate(Text(root, "purpose") ?? Text(request, "purpose")),
-                PurposeCodes: codes is { Count: > 0 } ? string.Join(' ', codes) : null,
-                Entitlement: Text(root, "entitlementId"),
-                Outcome: outcome,
-                OutcomeDetail: detail,
-                ContentHash: ContentHashOf(name, root));
-        }
+            return Of(entry, document?.RootElement ?? default);
+    }
+
+    /// <param name="root">The parsed payload (<c>default</c> when it is not JSON).</param>
+    public static EntryFacts Of(AuditEntry entry, JsonElement root)
+    {
+        var name = FhirAuditEvents.ShortName(entry.EventType);
+        var actor = Object(root, "actor");
+        var (outcome, detail) = OutcomeOf(name, root);
+        var request = Object(root, "request");
+        var codes = Strings(Object(request, "purposeTerms"), "purposes") ?? Strings(Object(root, "purposeTerms"), "purposes");
+        return new EntryFacts(
+            Client: Text(actor, "client") ?? (name == "SecurityEventsObserved" ? Text(root, "client") : null),
+            Service: ServiceOf(entry, root),
+            Node: entry.ActorKind == "node" ? NodeName(entry.ActorSubject) : Text(root, "node"),
+            Purpose: Truncate(Text(root, "purpose") ?? Text(request, "purpose")),
+            PurposeCodes: codes is { Count: > 0 } ? string.Join(' ', codes) : null,
+            Entitlement: Text(root, "entitlementId"),
+            Outcome: outcome,
+            OutcomeDetail: detail,
+            ContentHash: ContentHashOf(name, root));
     }
 
     /// <summary>The role that reported the event: the one a security report names, a node's agent, the service a system actor names, else the event's context.</summary>

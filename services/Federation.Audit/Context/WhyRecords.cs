@@ -1,20 +1,12 @@
 namespace Federation.Audit.Context;
 
 /// <summary>
-/// What the audit role remembers, beside the chain, to say why later entries happened (<see cref="EntryContext"/>): a
-/// request's stated purpose, which entitlement a researcher holds on a dataset, which entitlements a task ran under.
-/// Kept from the trail itself at append time; not hashed (what they yield is hashed into each entry's context).
+/// What the audit role remembers, beside the chain, to say why later entries happened (<see cref="EntryContext"/>):
+/// which entitlement a researcher holds on a dataset, which entitlements a task ran under. Kept from the trail itself
+/// at append time; not hashed (what they yield is hashed into each entry's context). A request's purpose needs no
+/// table: the entries that state it hold it.
+/// <para>This one: the latest entitlement of <see cref="Subject"/> to <see cref="DatasetId"/>, and whether it still holds.</para>
 /// </summary>
-public sealed class RequestPurpose
-{
-    public string RequestId { get; set; } = "";
-
-    public string? Purpose { get; set; }
-
-    public string? PurposeCodes { get; set; }
-}
-
-/// <summary>The latest entitlement of <see cref="Subject"/> to <see cref="DatasetId"/>, and whether it still holds.</summary>
 public sealed class HeldEntitlement
 {
     public string Subject { get; set; } = "";

@@ -19,8 +19,6 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
 
     public DbSet<AuditKey> Keys => Set<AuditKey>();
 
-    public DbSet<RequestPurpose> RequestPurposes => Set<RequestPurpose>();
-
     public DbSet<HeldEntitlement> HeldEntitlements => Set<HeldEntitlement>();
 
     public DbSet<TaskGrounds> TaskGrounds => Set<TaskGrounds>();
@@ -70,14 +68,6 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : S
             e.HasIndex(r => r.Sequence);
         });
         // What later entries' context is resolved from (Context.EntryContext): kept at append time, looked up by key.
-        modelBuilder.Entity<RequestPurpose>(e =>
-        {
-            e.ToTable("audit_request_purposes");
-            e.HasKey(r => r.RequestId);
-            e.Property(r => r.RequestId).HasMaxLength(200);
-            e.Property(r => r.Purpose).HasMaxLength(Context.EntryFacts.MaxPurposeLength);
-            e.Property(r => r.PurposeCodes).HasMaxLength(1000);
-        });
         modelBuilder.Entity<HeldEntitlement>(e =>
         {
             e.ToTable("audit_held_entitlements");

@@ -17,16 +17,23 @@ public static class EntryRefs
 
     public static IReadOnlyList<AuditEntryRef> Of(AuditEntry entry)
     {
-        var found = new HashSet<(string Kind, string Value)> { (RefKinds.Party, entry.ActorSubject) };
         try
         {
             using var document = JsonDocument.Parse(entry.Payload);
-            Walk(document.RootElement, found, 0);
+            return Of(entry, document.RootElement);
         }
         catch (JsonException)
         {
             // A payload that is not JSON is still recorded (and hashed); it is only found by its actor.
+            return Of(entry, default);
         }
+    }
+
+    /// <param name="root">The parsed payload (<c>default</c> when it is not JSON).</param>
+    public static IReadOnlyList<AuditEntryRef> Of(AuditEntry entry, JsonElement root)
+    {
+        var found = new HashSet<(string Kind, string Value)> { (RefKinds.Party, entry.ActorSubject) };
+        Walk(root, found, 0);
         return found.Where(r => r.Value.Length <= MaxValueLength)
             .Select(r => new AuditEntryRef { Kind = r.Kind, Value = r.Value, Sequence = entry.Sequence }).ToList();
     }

@@ -28,16 +28,6 @@ public sealed class EntryContext : Migration
         migrationBuilder.CreateIndex("ix_audit_entries_event_type_sequence", "audit_entries", ["event_type", "sequence"]);
 
         migrationBuilder.CreateTable(
-            name: "audit_request_purposes",
-            columns: t => new
-            {
-                request_id = t.Column<string>(maxLength: 200, nullable: false),
-                purpose = t.Column<string>(maxLength: 2000, nullable: true),
-                purpose_codes = t.Column<string>(maxLength: 1000, nullable: true),
-            },
-            constraints: t => t.PrimaryKey("pk_audit_request_purposes", x => x.request_id));
-
-        migrationBuilder.CreateTable(
             name: "audit_held_entitlements",
             columns: t => new
             {
@@ -66,7 +56,6 @@ public sealed class EntryContext : Migration
     {
         migrationBuilder.DropTable("audit_task_grounds");
         migrationBuilder.DropTable("audit_held_entitlements");
-        migrationBuilder.DropTable("audit_request_purposes");
         migrationBuilder.DropIndex("ix_audit_entries_event_type_sequence", "audit_entries");
         foreach (var column in new[] { "content_hash", "outcome_detail", "outcome", "entitlements", "purpose_codes", "purpose", "node", "service", "actor_client", "format" })
             migrationBuilder.DropColumn(column, "audit_entries");
