@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Federation.Audit.Chain;
 using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.Audit.Query;
@@ -71,8 +72,8 @@ public static class EntryContext
     {
         if (entry.Purpose is not null || entry.PurposeCodes is not null || EntryFacts.Object(root, "request").ValueKind == JsonValueKind.Object)
             return;
-        var unsaved = db.EntryRefs.Local.Where(r => r.Kind == RefKinds.Request && r.Value == requestId).Select(r => r.Sequence).ToHashSet();
-        var stated = db.Entries.Local.Where(e => unsaved.Contains(e.Sequence) && (e.Purpose is not null || e.PurposeCodes is not null))
+        var unsaved = AuditChain.Tracked(db, db.EntryRefs).Where(r => r.Kind == RefKinds.Request && r.Value == requestId).Select(r => r.Sequence).ToHashSet();
+        var stated = AuditChain.Tracked(db, db.Entries).Where(e => unsaved.Contains(e.Sequence) && (e.Purpose is not null || e.PurposeCodes is not null))
             .OrderByDescending(e => e.Sequence).Select(e => (e.Purpose, e.PurposeCodes)).FirstOrDefault();
         if (stated == default)
             stated = await db.Entries.AsNoTracking()
