@@ -1,3 +1,4 @@
+using Federation.NodeAgent.Audit;
 using Federation.NodeAgent.Data;
 using Federation.NodeAgent.Heartbeat;
 using Federation.NodeAgent.Images;
@@ -50,6 +51,7 @@ public sealed class NodeAgentModule : IFederationModule
         builder.Services.AddHostedService<Indexer>();
         builder.Services.AddHostedService<HeartbeatSender>();
         builder.Services.AddHttpClient<VisaVerifier>(http => http.Timeout = TimeSpan.FromSeconds(15));
+        builder.AddNodeAudit();
         // The bus endpoint (where answers to this node's own requests would arrive) is named after the node: its
         // broker user may declare and read only the node's own queues (see NodeBrokerAccess).
         builder.Configuration[$"{MessagingOptions.Section}:{nameof(MessagingOptions.BusEndpointPrefix)}"] = NodeBrokerAccess.BusEndpointPrefix(node);

@@ -3,6 +3,7 @@ using Federation.Audit.Chain;
 using Federation.Audit.Checkpoints;
 using Federation.Audit.Domain;
 using Xunit;
+using Federation.ServiceDefaults.Integrity;
 
 namespace Federation.Audit.Tests;
 

@@ -17,6 +17,7 @@ public sealed class NodeBrokerAccessTests
     [InlineData("Federation.Contracts.Discovery:CountAnswer", true, true, false)]
     [InlineData("Federation.Contracts.Compute:NodeHeartbeat", true, true, false)]
     [InlineData("Federation.Contracts.Security:SecurityEventsObserved", true, true, false)] // the requests a node refused
+    [InlineData("Federation.Contracts.Audit:NodeAuditCheckpointSealed", true, true, false)] // its local audit chain's checkpoints
     [InlineData("Federation.Contracts.Discovery:CountQuery", true, false, true)]
     [InlineData("Federation.Contracts.Consent:ConsentWithdrawn", true, false, true)]
     // Another node's queues, including one whose name starts with this node's: nothing.

@@ -41,6 +41,8 @@ public static class AuditApi
             .WithSummary("Page through sealed checkpoints (signed Merkle roots over the chain)");
         auditors.MapGet("/verify", Verify).WithName("VerifyAuditChain")
             .WithSummary("Re-verify a range of the chain from stored content: hashes, links, checkpoints and their signatures");
+        auditors.MapGet("/nodes/{node}/cross-check", NodeCrossCheckApi.Check).WithName("CrossCheckNodeAudit")
+            .WithSummary("Cross-check a node's own audit chain (its signed checkpoints) against the task parts the trail recorded from it");
         // Anonymous like any JWKS, and outside the OpenAPI document, whose every operation demands a token.
         api.MapGet("/keys", Keys).AllowAnonymous().ExcludeFromDescription();
         return app;

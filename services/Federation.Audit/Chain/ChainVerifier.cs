@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Federation.Audit.Checkpoints;
 using Federation.Audit.Domain;
+using Federation.ServiceDefaults.Integrity;
 
 namespace Federation.Audit.Chain;
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Integrity;
 
 namespace Federation.Audit.Checkpoints;
 

@@ -77,6 +77,10 @@ public static class EntryRefs
                 case "applicant" or "owner" or "subject" or "accountId":
                     Add(found, RefKinds.Party, value);
                     continue;
+                case "entries" when value.ValueKind == JsonValueKind.Array:
+                    // A node's audit checkpoint carries many researchers' task parts: it is about the node, not about each
+                    // of them (else every researcher named in it would see the others' parts in their own trail).
+                    continue;
             }
             Walk(value, found, depth + 1);
         }

@@ -1,3 +1,4 @@
+using Federation.NodeAgent.Audit;
 using Federation.NodeAgent.Indexing;
 using Federation.ServiceDefaults.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -76,5 +77,6 @@ public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> opti
             e.Property(p => p.DatasetId).HasMaxLength(200);
             e.Property(p => p.Fingerprint).HasMaxLength(64);
         });
+        modelBuilder.MapLocalAudit(); // the node's own audit chain (Audit/)
     }
 }

@@ -50,6 +50,7 @@ public sealed class TaskPartConsumer(
                 result = JsonSerializer.Serialize(counts, Json);
                 (state, reason) = ("COMPLETE", "released: aggregates only, small cells withheld");
             }
+            await Audit.LocalAuditChain.Record(db, node.NodeName, part, state, reason, result, clock, ct);
             var stamp = new EventStamp(new Actor($"node:{node.NodeName}", "node", "node-agent"), context.CorrelationId ?? Guid.NewGuid(), clock);
             db.Publish(stamp.Stamp(new TaskPartFinished { TaskId = part.TaskId, Node = node.NodeName, Dataset = part.Dataset, State = state, Reason = reason, Result = result },
                 $"{part.TaskId}/{node.NodeName}/{part.Dataset}", 1));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Federation.Contracts.Audit;
 using Federation.Contracts.Compute;
 using Federation.Contracts.Consent;
 using Federation.Contracts.Discovery;
@@ -43,11 +44,11 @@ public static class NodeBrokerAccess
     /// <summary>A node agent's bus endpoint prefix; MassTransit appends a 32-hex-digit id (see MessagingExtensions).</summary>
     public static string BusEndpointPrefix(string node) => QueueOf(node, "bus");
 
-    /// <summary>What nodes publish: dataset descriptions, answers to count queries, heartbeats, finished task parts, the requests they refused.</summary>
+    /// <summary>What nodes publish: dataset descriptions, answers to count queries, heartbeats, finished task parts, the requests they refused, their local audit checkpoints.</summary>
     public static readonly IReadOnlyList<Type> Published =
     [
         typeof(DatasetPublished), typeof(DatasetUpdated), typeof(DatasetRetired), typeof(CountAnswer), typeof(NodeHeartbeat), typeof(TaskPartFinished),
-        typeof(SecurityEventsObserved),
+        typeof(SecurityEventsObserved), typeof(NodeAuditCheckpointSealed),
     ];
 
     /// <summary>What nodes consume by message type: federated count queries and consent withdrawals (task parts are sent to their own queue).</summary>

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 
-namespace Federation.Audit.Chain;
+namespace Federation.ServiceDefaults.Integrity;
 
 /// <summary>
-/// The Merkle root a checkpoint seals (README, "Merkle root"): the leaves are the entries' hashes (32 bytes each)
-/// in sequence order; each level pairs neighbours left to right, a pair becomes SHA-256(0x01 ‖ left ‖ right), and
+/// The Merkle root a checkpoint seals (the audit role's README, "Merkle root"; node agents' local chains use the same):
+/// the leaves are the entries' hashes (32 bytes each) in sequence order; each level pairs neighbours left to right, a pair becomes SHA-256(0x01 ‖ left ‖ right), and
 /// an odd node left at the end of a level is promoted unchanged. The root of one leaf is that leaf. The 0x01
 /// prefix keeps inner nodes apart from entry hashes, whose preimages start with a length prefix (0x00).
 /// </summary>
