@@ -87,8 +87,16 @@ public static class NodeCrossCheck
             parts.Count, matched, pending, divergences);
     }
 
+    /// <summary>What is wrong with a node's chain as <paramref name="checkpoints"/> (in number order) carry it: nothing, when it holds together.</summary>
+    public static IReadOnlyList<NodeDivergence> VerifyChain(string node, IReadOnlyList<NodeAuditCheckpointSealed> checkpoints)
+    {
+        var divergences = new List<NodeDivergence>();
+        Chain(node, checkpoints, divergences);
+        return divergences;
+    }
+
     /// <summary>Verifies the node's chain as its checkpoints carry it; returns its entries by task and dataset.</summary>
-    private static Dictionary<(string TaskId, string Dataset), List<NodeAuditRecord>> Chain(string node, List<NodeAuditCheckpointSealed> checkpoints,
+    private static Dictionary<(string TaskId, string Dataset), List<NodeAuditRecord>> Chain(string node, IReadOnlyList<NodeAuditCheckpointSealed> checkpoints,
         List<NodeDivergence> divergences)
     {
         var held = new Dictionary<(string, string), List<NodeAuditRecord>>();

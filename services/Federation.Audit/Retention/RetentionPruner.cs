@@ -84,7 +84,11 @@ public sealed class RetentionPruner(
         return pruned;
     }
 
-    /// <summary>The last checkpoint whose entries, and every entry before them, were all recorded before <paramref name="before"/>.</summary>
+    /// <summary>
+    /// The last checkpoint whose entries, and every entry before them, were all recorded before <paramref name="before"/>;
+    /// at most about <see cref="MaxEntriesPerPass"/> entries on from the first kept one, so that one pass (which holds the
+    /// chain head's lock, and with it every append) stays short even when a long backlog is due; the next pass follows at once.
+    /// </summary>
     private async Task<Checkpoints.AuditCheckpoint?> Boundary(DateTime before, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -94,7 +98,12 @@ public sealed class RetentionPruner(
         // Recording times follow the chain closely but not exactly (replicas' clocks): the first young entry bounds the range.
         var firstYoung = await db.Entries.Where(e => e.RecordedAt >= before).MinAsync(e => (long?)e.Sequence, cancellationToken);
         var limit = (firstYoung ?? long.MaxValue) - 1;
-        return await db.Checkpoints.AsNoTracking().Where(c => c.ToSequence >= first && c.ToSequence <= limit)
-            .OrderByDescending(c => c.ToSequence).FirstOrDefaultAsync(cancellationToken);
+        var eligible = db.Checkpoints.AsNoTracking().Where(c => c.ToSequence >= first && c.ToSequence <= limit);
+        var bounded = Math.Min(limit, first.Value + MaxEntriesPerPass - 1);
+        return await eligible.Where(c => c.ToSequence <= bounded).OrderByDescending(c => c.ToSequence).FirstOrDefaultAsync(cancellationToken)
+               ?? await eligible.OrderBy(c => c.ToSequence).FirstOrDefaultAsync(cancellationToken); // one checkpoint larger than the bound
     }
+
+    /// <summary>Roughly the most entries one pass removes.</summary>
+    public const long MaxEntriesPerPass = 100_000;
 }
