@@ -4,6 +4,7 @@ using Federation.NodeAgent.Images;
 using Federation.NodeAgent.Indexing;
 using Federation.NodeAgent.Publishing;
 using Federation.NodeAgent.Tasks;
+using Federation.NodeAgent.Training;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
@@ -47,6 +48,9 @@ public sealed class NodeAgentModule : IFederationModule
             });
         else
             builder.Services.AddSingleton<IImageSource>(settings.Synthetic.IsSet ? settings.Synthetic.Source(settings) : Demo.Cohort(settings.NodeName));
+        // Algorithms read pixels and tags through the same source the indexer reads descriptions from.
+        builder.Services.AddTransient(sp => (IImageContent)sp.GetRequiredService<IImageSource>());
+        builder.Services.AddSingleton<LocalTraining>();
         builder.Services.AddHostedService<Indexer>();
         builder.Services.AddHostedService<HeartbeatSender>();
         builder.Services.AddHttpClient<VisaVerifier>(http => http.Timeout = TimeSpan.FromSeconds(15));

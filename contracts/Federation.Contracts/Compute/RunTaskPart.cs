@@ -19,5 +19,9 @@ public sealed record RunTaskPart
     /// <summary>The researcher's GA4GH visa (ControlledAccessGrants) for <see cref="Dataset"/>, a signed JWT; null if compute had none.</summary>
     public string? Visa { get; init; }
 
+    /// <summary>For iterative algorithms (federated training), the round this part belongs to (1, 2, …); 0 for a single pass.</summary>
+    public int Round { get; init; }
+
+    /// <summary>The algorithm's settings for this part (for federated training also the global model of the round).</summary>
     public IReadOnlyDictionary<string, string>? Parameters { get; init; }
 }

@@ -84,6 +84,7 @@ public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options)
             e.Property(p => p.Dataset).HasMaxLength(200);
             e.Property(p => p.State).HasMaxLength(20);
             e.Property(p => p.Reason).HasMaxLength(1000);
+            e.Property(p => p.Visa).HasMaxLength(16000);
         });
         modelBuilder.MapEntitlements();
     }

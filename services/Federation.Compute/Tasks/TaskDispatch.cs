@@ -8,7 +8,8 @@ namespace Federation.Compute.Tasks;
 
 /// <summary>
 /// Turns a routed plan into work: each at-data placement becomes a <c>RunTaskPart</c> sent to its node's own queue
-/// through the outbox (same transaction as the task's new state), with the researcher's visa for that dataset.
+/// through the outbox (same transaction as the task's new state), with the researcher's visa for that dataset (kept
+/// on the part: federated training sends every round with it).
 /// Moving data to the central node is not built yet: a plan that needs it ends the task with that reason.
 /// </summary>
 public static class TaskDispatch
@@ -23,17 +24,26 @@ public static class TaskDispatch
                 $"the plan moves {central.Dataset} to the central node, and data transfer to the central node is not available yet. To pass: ask for placement at-data.", stamp);
             return;
         }
+        var training = task.Training is null ? null : FederatedRounds.Of(task);
         foreach (var placement in decision.Plan)
         {
-            db.TaskParts.Add(new TaskPart { TaskId = task.Id, Node = placement.Location, Dataset = placement.Dataset, State = TesStates.Running });
-            visas.TryGetValue(placement.Dataset, out var visa);
-            var command = new RunTaskPart
-            {
-                TaskId = task.Id, Owner = task.Owner, Node = placement.Location, Dataset = placement.Dataset, Algorithm = task.Algorithm, Visa = visa,
-            };
-            db.Schedule(command, Guid.NewGuid(), NodeQueue(placement.Location), stamp.Now, stamp.CorrelationId);
+            var part = new TaskPart { TaskId = task.Id, Node = placement.Location, Dataset = placement.Dataset, Visa = visas.GetValueOrDefault(placement.Dataset) };
+            db.TaskParts.Add(part);
+            SendPart(db, task, part, training?.Round ?? 0, training is null ? null : FederatedRounds.Parameters(training), stamp);
         }
         TaskLifecycle.Change(db, task, TesStates.Running, $"sent to {string.Join(", ", decision.Plan.Select(p => p.Location).Distinct())}", stamp);
+    }
+
+    /// <summary>Sends <paramref name="part"/> (again, for a later round) to its node: running, through the outbox.</summary>
+    public static void SendPart(ComputeDbContext db, TaskRecord task, TaskPart part, int round, IReadOnlyDictionary<string, string>? parameters, EventStamp stamp)
+    {
+        (part.State, part.Round, part.Result, part.Reason) = (TesStates.Running, round, null, null);
+        var command = new RunTaskPart
+        {
+            TaskId = task.Id, Owner = task.Owner, Node = part.Node, Dataset = part.Dataset, Algorithm = task.Algorithm, Visa = part.Visa, Round = round,
+            Parameters = parameters,
+        };
+        db.Schedule(command, Guid.NewGuid(), NodeQueue(part.Node), stamp.Now, stamp.CorrelationId);
     }
 
     /// <summary>The node's task queue, addressed through its exchange: a node not listening yet leaves the command in the outbox, not in a queue of the wrong kind.</summary>

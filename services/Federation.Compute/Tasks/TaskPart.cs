@@ -11,4 +11,10 @@ public sealed class TaskPart
 
     /// <summary>The released result (JSON), as the node's airlock let it out.</summary>
     public string? Result { get; set; }
+
+    /// <summary>The round the part runs (federated training); 0 for a single pass. A result for another round is stale.</summary>
+    public int Round { get; set; }
+
+    /// <summary>The researcher's visa for the dataset, kept for the later rounds of an iterative task (the node checks it each time).</summary>
+    public string? Visa { get; set; }
 }

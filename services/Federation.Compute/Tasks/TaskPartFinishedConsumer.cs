@@ -14,7 +14,8 @@ namespace Federation.Compute.Tasks;
 
 /// <summary>
 /// A node's part finished: recorded on the task; when every part has, the task ends: COMPLETE with the parts'
-/// results aggregated at the central node, or the first failure's state with the node's reason. Only the node
+/// results aggregated at the central node, or the first failure's state with the node's reason. Federated training
+/// instead goes on to its next round (<see cref="FederatedRounds"/>) until its last. Only the node
 /// itself (its broker user) may report its part.
 /// </summary>
 public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store, TimeProvider clock, ILogger<TaskPartFinishedConsumer> log)
@@ -30,8 +31,8 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
         }
         var part = await db.TaskParts.FindAsync([finished.TaskId, finished.Node, finished.Dataset], cancellationToken);
         var task = await db.Tasks.FindAsync([finished.TaskId], cancellationToken);
-        if (part is null || task is null || TesStates.IsFinal(part.State))
-            return;
+        if (part is null || task is null || TesStates.IsFinal(part.State) || part.Round != finished.Round)
+            return; // unknown, already reported, or a late answer to an earlier round
         part.State = finished.State;
         part.Reason = finished.Reason;
         part.Result = finished.Result;
@@ -47,6 +48,11 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
         if (parts.FirstOrDefault(p => p.State != TesStates.Complete) is { } failed)
         {
             TaskLifecycle.Change(db, task, failed.State, $"{failed.Node}/{failed.Dataset}: {failed.Reason}", stamp);
+            return;
+        }
+        if (task.Training is not null)
+        {
+            FederatedRounds.Advance(db, task, parts, stamp);
             return;
         }
         var aggregate = CohortStatistics.Merge(parts.Select(p => JsonSerializer.Deserialize<DatasetCount>(p.Result!, TaskLifecycle.Json)!).ToList());

@@ -31,6 +31,9 @@ public sealed class TaskRecord
     /// <summary>TES task logs (one per attempt), JSON.</summary>
     public string? Logs { get; set; }
 
+    /// <summary>Federated training's progress (<see cref="FederatedRounds"/>): settings, round, global model, history. JSON; null for other tasks.</summary>
+    public string? Training { get; set; }
+
     public bool CancelRequested { get; set; }
     public long Version { get; set; }
 }

@@ -72,6 +72,7 @@ public static class TesApi
                 Datasets = [.. spec.Datasets],
                 DatasetCount = spec.Datasets.Count,
                 Algorithm = spec.Algorithm.Id,
+                Training = spec.Training is null ? null : JsonSerializer.Serialize(FederatedRounds.Start(spec.Training), TaskLifecycle.Json),
                 Version = 1,
             };
             db.Tasks.Add(task);
