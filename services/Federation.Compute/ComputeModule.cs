@@ -57,6 +57,7 @@ public sealed class ComputeModule : IFederationModule
         bus.AddInboxConsumer<EntitlementRevokedTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
         bus.AddInboxConsumer<EntitlementExpiredTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
         bus.AddInboxConsumer<TaskPartFinishedConsumer, ComputeDbContext>(Name, "task-parts");
+        bus.AddInboxConsumer<TaskPartHeldConsumer, ComputeDbContext>(Name, "task-parts");
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)

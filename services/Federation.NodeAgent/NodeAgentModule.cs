@@ -1,3 +1,4 @@
+using Federation.NodeAgent.Airlock;
 using Federation.NodeAgent.Data;
 using Federation.NodeAgent.Heartbeat;
 using Federation.NodeAgent.Images;
@@ -19,7 +20,7 @@ namespace Federation.NodeAgent;
 
 /// <summary>
 /// The node agent role: beside a hospital's PACS (Orthanc), it indexes the images into its own database
-/// and publishes the datasets' descriptions. It serves nothing inbound; it only dials out (the bus).
+/// and publishes the datasets' descriptions. It dials out only (the bus, the visa keys); the one thing it serves is its operator's side of the airlock, inside the hospital.
 /// Unconfigured (no <c>Federation:NodeAgent:Node</c>), it runs the embedded demo node on a synthetic cohort.
 /// </summary>
 public sealed class NodeAgentModule : IFederationModule
@@ -51,6 +52,7 @@ public sealed class NodeAgentModule : IFederationModule
         // Algorithms read pixels and tags through the same source the indexer reads descriptions from.
         builder.Services.AddTransient(sp => (IImageContent)sp.GetRequiredService<IImageSource>());
         builder.Services.AddSingleton<LocalTraining>();
+        builder.Services.AddTransient<ProcessPart>();
         builder.Services.AddHostedService<Indexer>();
         builder.Services.AddHostedService<HeartbeatSender>();
         builder.Services.AddHttpClient<VisaVerifier>(http => http.Timeout = TimeSpan.FromSeconds(15));
@@ -70,9 +72,8 @@ public sealed class NodeAgentModule : IFederationModule
         bus.AddInboxConsumer<TaskPartConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.Tasks}", bindMessageTypes: false);
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder app)
-    {
-    }
+    // The only inbound door, and only inside the hospital: the operator's side of the airlock.
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapReleaseApi();
 
     private static void Validate(NodeAgentOptions settings)
     {

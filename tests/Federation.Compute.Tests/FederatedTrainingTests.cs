@@ -18,7 +18,9 @@ namespace Federation.Compute.Tests;
 /// through the access flow; the router places the training at the data; five FedAvg rounds run; the federated
 /// model's held-out accuracy is compared with the same model trained centrally on the pooled data (computed here,
 /// from the same PACS, with the same code). Around it: a refusal without entitlement, a central placement refused for
-/// an institution-bound dataset, and an entitlement revoked mid-training that cancels the task.
+/// an institution-bound dataset, a researcher's script run at hospital A by the process executor with its result held
+/// at A's airlock until A's operator releases it (or withholds it; a result naming a subject never gets that far),
+/// and an entitlement revoked mid-training that cancels the task.
 /// </summary>
 public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestOutputHelper output) : IClassFixture<Infrastructure>
 {
@@ -35,7 +37,7 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
     ];
 
     [Fact]
-    public async Task Five_FedAvg_rounds_at_three_hospitals_match_central_training_and_the_routing_rules_hold()
+    public async Task Three_hospitals_train_by_FedAvg_as_well_as_centrally_run_code_behind_their_airlocks_and_the_routing_rules_hold()
     {
         var pacs = await Task.WhenAll(Hospitals.Select(async h =>
         {
@@ -54,11 +56,11 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
         using var admin = await hub.SignIn("admin");
         using var researcher = await hub.SignIn("researcher");
         var dacs = new Dictionary<string, HttpClient>();
+        var operators = new Dictionary<string, HttpClient>();
         foreach (var h in Hospitals)
         {
-            var (operatorClient, _) = await hub.SignInNewOperator($"op.{h.Node}", h.Node);
-            using (operatorClient)
-            using (var asked = await operatorClient.PostAsJsonAsync("/api/nodes", Profile(h)))
+            operators[h.Node] = (await hub.SignInNewOperator($"op.{h.Node}", h.Node)).Client;
+            using (var asked = await operators[h.Node].PostAsJsonAsync("/api/nodes", Profile(h)))
                 Assert.Equal(HttpStatusCode.Created, asked.StatusCode);
             using (var approved = await admin.PostAsync($"/api/nodes/{h.Node}/approve", null))
                 Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
@@ -130,6 +132,46 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
         Assert.True(Math.Abs(federatedAccuracy - centralAccuracy) <= 0.02,
             $"federated {federatedAccuracy:P2} against central {centralAccuracy:P2}: more than 2 percentage points apart");
 
+        // The researcher's own code at hospital A (whose policy allows the image and wants to see its results first):
+        // the dataset appears read-only in the working directory, the output waits at A's airlock, A's operator releases it.
+        var counting = await Submit(researcher, Process("a-lung", "ls \"$TES_ROOT/data/a-lung\" | wc -l > \"$TES_ROOT/out/count.txt\"; echo counted"));
+        await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>($"/ga4gh/tes/v1/tasks/{counting}?view=FULL"),
+            t => SystemLogs(t!).Any(l => l.Contains("node-a/a-lung: PAUSED")), Deadline, "the result held at node A's airlock");
+        var nodeA = Oidc.Bearer(nodes[0].Client.BaseAddress!, operators["node-a"].DefaultRequestHeaders.Authorization!.Parameter!);
+        using (var notTheirs = Oidc.Bearer(nodes[0].Client.BaseAddress!, operators["node-b"].DefaultRequestHeaders.Authorization!.Parameter!))
+        {
+            Assert.Empty((await notTheirs.GetFromJsonAsync<JsonObject>("/api/node/releases"))!["items"]!.AsArray()); // another node's operator sees nothing here
+            var held = (await nodeA.GetFromJsonAsync<JsonObject>("/api/node/releases"))!["items"]![0]!["id"]!.GetValue<Guid>();
+            using var notTheirsToRelease = await notTheirs.PostAsync($"/api/node/releases/{held}/release", null);
+            Assert.Equal(HttpStatusCode.NotFound, notTheirsToRelease.StatusCode);
+        }
+        var waiting = (await nodeA.GetFromJsonAsync<JsonObject>("/api/node/releases"))!["items"]!.AsArray().Single()!;
+        Assert.Equal((counting, "held"), (waiting["taskId"]!.GetValue<string>(), waiting["state"]!.GetValue<string>()));
+        Assert.Contains("\"text\":\"260\\n\"", waiting["result"]!.GetValue<string>()); // the operator sees exactly what would leave
+        using (var released = await nodeA.PostAsync($"/api/node/releases/{waiting["id"]!.GetValue<Guid>()}/release", null))
+            Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+        using (var twice = await nodeA.PostAsync($"/api/node/releases/{waiting["id"]!.GetValue<Guid>()}/release", null))
+            Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        var counted = await Finished(researcher, counting);
+        Assert.True(counted["state"]!.GetValue<string>() == "COMPLETE", counted.ToJsonString());
+        Assert.Contains("counted", counted["logs"]![0]!["logs"]![0]!["stdout"]!.GetValue<string>());
+        Assert.Equal("/out/count.txt", counted["logs"]![0]!["outputs"]![0]!["path"]!.GetValue<string>());
+        Assert.Contains("260", counted["logs"]![0]!["metadata"]!["federation.result"]!.GetValue<string>());
+
+        // Code that prints a subject's identifier is stopped by the automatic check, before any operator sees it.
+        var leaking = await Finished(researcher, await Submit(researcher, Process("a-lung", "echo node-a-0001")));
+        Assert.Equal("SYSTEM_ERROR", leaking["state"]!.GetValue<string>());
+        Assert.Contains(SystemLogs(leaking), l => l.Contains("withheld by node node-a's airlock") && l.Contains("PatientID"));
+        // And a result the operator will not let out fails with the operator's reason.
+        var withheldTask = await Submit(researcher, Process("a-lung", "echo fine"));
+        var second = await Eventually.Until(() => nodeA.GetFromJsonAsync<JsonObject>("/api/node/releases"), l => l!["items"]!.AsArray().Count == 1, Deadline,
+            "the second result held");
+        using (var withhold = await nodeA.PostAsJsonAsync($"/api/node/releases/{second!["items"]![0]!["id"]!.GetValue<Guid>()}/withhold",
+                   new { reason = "Not within the approved purpose" }))
+            Assert.Equal(HttpStatusCode.OK, withhold.StatusCode);
+        Assert.Contains(SystemLogs(await Finished(researcher, withheldTask)), l => l.Contains("withheld by node node-a's operator: Not within the approved purpose"));
+        nodeA.Dispose();
+
         // A long training; hospital B's committee revokes the entitlement while it runs: the task is canceled.
         var longTask = await Submit(researcher, Training(Hospitals.Select(h => h.Dataset), rounds: 100));
         await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>($"/ga4gh/tes/v1/tasks/{longTask}?view=FULL"),
@@ -143,8 +185,8 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
         Assert.Equal("CANCELED", canceled["state"]!.GetValue<string>());
         Assert.Contains(SystemLogs(canceled), l => l.Contains("CANCELED") && l.Contains("b-lung"));
         Assert.DoesNotContain(SystemLogs(canceled), l => l.Contains("round 100 of 100"));
-        foreach (var dac in dacs.Values)
-            dac.Dispose();
+        foreach (var client in dacs.Values.Concat(operators.Values))
+            client.Dispose();
     }
 
     /// <summary>The same features, split and optimiser as the nodes use, on the three cohorts pooled in one place.</summary>
@@ -211,6 +253,10 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
             ["Federation__NodeAgent__Datasets__0__Collection"] = h.Collection,
             ["Federation__NodeAgent__Datasets__0__Title"] = $"Lung CT with nodule labels, {h.Holder}",
             ["Federation__NodeAgent__Datasets__0__CancerType"] = "C34",
+            // Hospital A runs researchers' images too (alpine, as a process here), and releases their results by hand.
+            ["Federation__NodeAgent__AllowedAlgorithms__0"] = "builtin:*",
+            ["Federation__NodeAgent__AllowedAlgorithms__1"] = h.Node == "node-a" ? "alpine" : "builtin:*",
+            ["Federation__NodeAgent__ManualRelease__0"] = h.Node == "node-a" ? "alpine" : "none",
         };
     }
 
@@ -229,6 +275,13 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
           "inputs": [{{string.Join(", ", datasets.Select(d => $$"""{ "url": "federation://datasets/{{d}}", "path": "/data/{{d}}" }"""))}}],
           "executors": [{ "image": "{{FederatedTraining.Algorithm}}", "command": ["train"],
                           "env": { "ROUNDS": "{{rounds}}", "LOCAL_EPOCHS": "20", "LABEL_TAG": "StudyDescription", "LABEL_POSITIVE": "malignant" } }] }
+        """;
+
+    private static string Process(string dataset, string script) => $$"""
+        { "name": "a script at the data",
+          "inputs": [{ "url": "federation://datasets/{{dataset}}", "path": "/data/{{dataset}}" }],
+          "outputs": [{ "path": "/out/count.txt", "url": "file:///results/count.txt" }],
+          "executors": [{ "image": "alpine", "command": ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(script)}}] }] }
         """;
 
     private static string CohortStatistics(string dataset, string placement) => $$"""

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Execution;
 using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Compute.Execution;
@@ -82,8 +83,8 @@ public sealed class CentralExecutor(
 
             foreach (var (executor, index) in document.Executors!.Select((e, i) => (e, i)))
             {
-                var result = await ProcessExecutor.Run(executor, root, options.Value.ExecutorTimeout, () => CancelRequested(id), stoppingToken);
-                await Change(id, null, $"executor {index} exited with {result.Log.ExitCode}", stamp, log => log with { Logs = [.. log.Logs, result.Log] });
+                var result = await ProcessExecutor.Run(TesExecutors.Spec(executor), root, options.Value.ExecutorTimeout, () => CancelRequested(id), stoppingToken);
+                await Change(id, null, $"executor {index} exited with {result.Log.ExitCode}", stamp, log => log with { Logs = [.. log.Logs, TesExecutors.Log(result.Log)] });
                 if (result.Canceled)
                 {
                     await Finish(id, TesStates.Canceled, $"executor {index} stopped: cancel requested", stamp, root, document);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Federation.Compute.Data;
 using Federation.Compute.Routing;
 using Federation.Contracts.Compute;
@@ -43,6 +44,17 @@ public static class TaskDispatch
             TaskId = task.Id, Owner = task.Owner, Node = part.Node, Dataset = part.Dataset, Algorithm = task.Algorithm, Visa = part.Visa, Round = round,
             Parameters = parameters,
         };
+        if (!task.Algorithm.StartsWith("builtin:", StringComparison.Ordinal))
+        {
+            // An image runs as the researcher wrote it: the executors, where the dataset appears, which outputs to bring back.
+            var document = JsonSerializer.Deserialize<TesTask>(task.Document, TaskLifecycle.Json)!;
+            command = command with
+            {
+                Executors = document.Executors!.Select(TesExecutors.Spec).ToList(),
+                InputPath = document.Inputs?.FirstOrDefault(i => i.Url == TaskSpec.DatasetScheme + part.Dataset)?.Path,
+                Outputs = document.Outputs?.Where(o => o.Path is not null).Select(o => o.Path!).ToList(),
+            };
+        }
         db.Schedule(command, Guid.NewGuid(), NodeQueue(part.Node), stamp.Now, stamp.CorrelationId);
     }
 

@@ -45,7 +45,16 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
         var parts = await db.TaskParts.Where(p => p.TaskId == task.Id).ToListAsync(cancellationToken);
         if (parts.Any(p => !TesStates.IsFinal(p.State)))
             return;
-        if (parts.FirstOrDefault(p => p.State != TesStates.Complete) is { } failed)
+        var failed = parts.FirstOrDefault(p => p.State != TesStates.Complete);
+        if (!task.Algorithm.StartsWith("builtin:", StringComparison.Ordinal))
+        {
+            // An image's logs and outputs are what the researcher came for, a failed part's included.
+            NodeProcessResults.Collect(task, parts, stamp.Now);
+            TaskLifecycle.Change(db, task, failed?.State ?? TesStates.Complete,
+                failed is null ? $"{parts.Count} part(s) released through their nodes' airlocks" : $"{failed.Node}/{failed.Dataset}: {failed.Reason}", stamp);
+            return;
+        }
+        if (failed is not null)
         {
             TaskLifecycle.Change(db, task, failed.State, $"{failed.Node}/{failed.Dataset}: {failed.Reason}", stamp);
             return;

@@ -65,6 +65,15 @@ public sealed class OrthancImageSource(HttpClient http) : IImageSource, IImageCo
         return new ImagePixels(NumpyArray.Read(await response.Content.ReadAsByteArrayAsync(cancellationToken)), Math.Pow(2, bits) - 1);
     }
 
+    public async Task<(byte[] Content, string Extension)?> File(string instanceId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/instances/{Uri.EscapeDataString(instanceId)}/file", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsByteArrayAsync(cancellationToken), ".dcm");
+    }
+
     public async Task<string?> Tag(string instanceId, string keyword, CancellationToken cancellationToken) =>
         (await SimplifiedTags(instanceId, cancellationToken))?[keyword] is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : null;
 

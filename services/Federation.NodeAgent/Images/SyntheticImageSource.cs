@@ -101,6 +101,14 @@ public sealed class SyntheticImageSource : IImageSource, IImageContent
         return new ImagePixels(values, 255);
     }
 
+    /// <summary>The image as a binary PGM (8×8, 8-bit): a file any program can read, standing in for DICOM.</summary>
+    public async Task<(byte[] Content, string Extension)?> File(string instanceId, CancellationToken cancellationToken)
+    {
+        if (await Pixels(instanceId, cancellationToken) is not { } pixels)
+            return null;
+        return ([.. System.Text.Encoding.ASCII.GetBytes("P5\n8 8\n255\n"), .. pixels.Values.Select(v => (byte)Math.Clamp(v, 0, 255))], ".pgm");
+    }
+
     /// <summary>The synthetic images carry one tag beyond the index: StudyDescription, the study's label.</summary>
     public async Task<string?> Tag(string instanceId, string keyword, CancellationToken cancellationToken) =>
         keyword == "StudyDescription" && await Describe(instanceId, cancellationToken) is not null ? (Malignant(Number(instanceId)) ? "malignant" : "benign") : null;

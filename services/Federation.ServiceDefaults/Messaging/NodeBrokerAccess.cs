@@ -42,9 +42,10 @@ public static class NodeBrokerAccess
     /// <summary>A node agent's bus endpoint prefix; MassTransit appends a 32-hex-digit id (see MessagingExtensions).</summary>
     public static string BusEndpointPrefix(string node) => QueueOf(node, "bus");
 
-    /// <summary>What nodes publish: dataset descriptions, answers to count queries, heartbeats, finished task parts.</summary>
+    /// <summary>What nodes publish: dataset descriptions, answers to count queries, heartbeats, task parts finished or held at the airlock.</summary>
     public static readonly IReadOnlyList<Type> Published =
-        [typeof(DatasetPublished), typeof(DatasetUpdated), typeof(DatasetRetired), typeof(CountAnswer), typeof(NodeHeartbeat), typeof(TaskPartFinished)];
+        [typeof(DatasetPublished), typeof(DatasetUpdated), typeof(DatasetRetired), typeof(CountAnswer), typeof(NodeHeartbeat), typeof(TaskPartFinished),
+            typeof(TaskPartHeld)];
 
     /// <summary>What nodes consume by message type: federated count queries and consent withdrawals (task parts are sent to their own queue).</summary>
     public static readonly IReadOnlyList<Type> Consumed = [typeof(CountQuery), typeof(ConsentWithdrawn)];
