@@ -53,6 +53,7 @@ public sealed class NodeAgentModule : IFederationModule
         builder.Services.AddTransient(sp => (IImageContent)sp.GetRequiredService<IImageSource>());
         builder.Services.AddSingleton<LocalTraining>();
         builder.Services.AddTransient<ProcessPart>();
+        builder.Services.AddHttpClient<TransferConsumer>(http => http.Timeout = TimeSpan.FromMinutes(5));
         builder.Services.AddHostedService<Indexer>();
         builder.Services.AddHostedService<HeartbeatSender>();
         builder.Services.AddHttpClient<VisaVerifier>(http => http.Timeout = TimeSpan.FromSeconds(15));
@@ -70,6 +71,7 @@ public sealed class NodeAgentModule : IFederationModule
         bus.AddConsumer<CountQueryConsumer>().Endpoint(e => e.Name = NodeBrokerAccess.QueueOf(node, NodeBrokerAccess.Endpoints.CountQuery));
         // Task parts are sent to this node alone: its queue is bound to no message type.
         bus.AddInboxConsumer<TaskPartConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.Tasks}", bindMessageTypes: false);
+        bus.AddInboxConsumer<TransferConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.Tasks}", bindMessageTypes: false);
     }
 
     // The only inbound door, and only inside the hospital: the operator's side of the airlock.

@@ -49,6 +49,7 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
         var settings = await infrastructure.SettingsFor("training", "compute", "access", "consent", "discovery", "audit", "identity");
         settings["Federation__Identity__SeedDemo"] = "true";
         settings["Federation__Security__WritesPerSecond"] = "1000000";
+        settings["Federation__Compute__Central__ProcessImages__0"] = "alpine"; // the central node runs the image too
         await using var hub = await InProcessFederation.Start("compute,access,consent,discovery,audit", settings.AsArguments());
         var nodes = await Task.WhenAll(Hospitals.Select((h, i) => HostProcess.Start("node-agent", NodeSettings(settings, hub, h, pacs[i]))));
         await using var disposeNodes = new Disposables(nodes);
@@ -170,6 +171,28 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
                    new { reason = "Not within the approved purpose" }))
             Assert.Equal(HttpStatusCode.OK, withhold.StatusCode);
         Assert.Contains(SystemLogs(await Finished(researcher, withheldTask)), l => l.Contains("withheld by node node-a's operator: Not within the approved purpose"));
+
+        // A hybrid plan: the same kind of script on a-lung and b-lung. Hospital A runs it at the data; hospital B's
+        // policy does not allow the image, so b-lung moves to the central node (node B uploads it, dialling out) and
+        // runs there. One task, both results, the moved copy deleted afterwards.
+        var hybrid = await Submit(researcher, Process(["a-lung", "b-lung"], "for d in \"$TES_ROOT\"/data/*; do echo \"$(basename \"$d\") $(ls \"$d\" | wc -l)\"; done"));
+        var hybridPlan = (await researcher.GetFromJsonAsync<JsonObject>($"/api/routing/{hybrid}"))!;
+        Assert.Equal("hybrid", hybridPlan["kind"]!.GetValue<string>());
+        Assert.Equal([("a-lung", "at-data", "node-a"), ("b-lung", "central", "central")], hybridPlan["plan"]!.AsArray()
+            .Select(p => (p!["dataset"]!.GetValue<string>(), p["placement"]!.GetValue<string>(), p["location"]!.GetValue<string>())).OrderBy(p => p.Item1));
+        var third = await Eventually.Until(() => nodeA.GetFromJsonAsync<JsonObject>("/api/node/releases"), l => l!["items"]!.AsArray().Count == 1, Deadline,
+            "node A's part of the hybrid task held");
+        using (var released = await nodeA.PostAsync($"/api/node/releases/{third!["items"]![0]!["id"]!.GetValue<Guid>()}/release", null))
+            Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+        var both = await Finished(researcher, hybrid);
+        Assert.True(both["state"]!.GetValue<string>() == "COMPLETE", both.ToJsonString());
+        var stdout = string.Join("\n", both["logs"]![0]!["logs"]!.AsArray().Select(l => l!["stdout"]!.GetValue<string>()));
+        Assert.Contains("a-lung 260", stdout); // at node A
+        Assert.Contains("b-lung 220", stdout); // at the central node, on the copy node B sent
+        Assert.Contains(SystemLogs(both), l => l.Contains("b-lung (220 files") && l.Contains("from node-b) at the central node"));
+        await Eventually.Until(() => Task.FromResult(!Directory.Exists(Path.Combine(hub.DataDirectory, "transfers"))
+                || Directory.GetFileSystemEntries(Path.Combine(hub.DataDirectory, "transfers")).Length == 0),
+            Deadline, "the moved copy deleted at the central node");
         nodeA.Dispose();
 
         // A long training; hospital B's committee revokes the entitlement while it runs: the task is canceled.
@@ -277,9 +300,11 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
                           "env": { "ROUNDS": "{{rounds}}", "LOCAL_EPOCHS": "20", "LABEL_TAG": "StudyDescription", "LABEL_POSITIVE": "malignant" } }] }
         """;
 
-    private static string Process(string dataset, string script) => $$"""
+    private static string Process(string dataset, string script) => Process([dataset], script);
+
+    private static string Process(string[] datasets, string script) => $$"""
         { "name": "a script at the data",
-          "inputs": [{ "url": "federation://datasets/{{dataset}}", "path": "/data/{{dataset}}" }],
+          "inputs": [{{string.Join(", ", datasets.Select(d => $$"""{ "url": "federation://datasets/{{d}}", "path": "/data/{{d}}" }"""))}}],
           "outputs": [{ "path": "/out/count.txt", "url": "file:///results/count.txt" }],
           "executors": [{ "image": "alpine", "command": ["sh", "-c", {{System.Text.Json.JsonSerializer.Serialize(script)}}] }] }
         """;

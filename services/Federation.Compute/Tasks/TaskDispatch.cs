@@ -11,28 +11,49 @@ namespace Federation.Compute.Tasks;
 /// Turns a routed plan into work: each at-data placement becomes a <c>RunTaskPart</c> sent to its node's own queue
 /// through the outbox (same transaction as the task's new state), with the researcher's visa for that dataset (kept
 /// on the part: federated training sends every round with it).
-/// Moving data to the central node is not built yet: a plan that needs it ends the task with that reason.
+/// A central placement becomes a <c>TransferDataset</c> to the holding node, with a capability to upload to this
+/// node (<see cref="Transfers.TransferApi"/>); the central executor runs the task when every copy has arrived.
 /// </summary>
 public static class TaskDispatch
 {
-    public static void Dispatch(ComputeDbContext db, TaskRecord task, TaskRouted decision, IReadOnlyDictionary<string, string> visas, EventStamp stamp)
+    /// <param name="holders">Each dataset's holding node (which copies it when the plan moves it).</param>
+    public static void Dispatch(ComputeDbContext db, TaskRecord task, TaskRouted decision, IReadOnlyDictionary<string, string> visas,
+        IReadOnlyDictionary<string, string> holders, Uri central, EventStamp stamp)
     {
         if (decision.Plan.Count == 0)
             return; // no datasets: the central executor takes it
-        if (decision.Plan.FirstOrDefault(p => p.Placement == Placements.Central) is { } central)
-        {
-            TaskLifecycle.Change(db, task, TesStates.SystemError,
-                $"the plan moves {central.Dataset} to the central node, and data transfer to the central node is not available yet. To pass: ask for placement at-data.", stamp);
-            return;
-        }
         var training = task.Training is null ? null : FederatedRounds.Of(task);
-        foreach (var placement in decision.Plan)
+        foreach (var placement in decision.Plan.Where(p => p.Placement == Placements.Central))
+        {
+            // The holding node copies the dataset here; the central executor runs the task once every copy has arrived.
+            var source = holders[placement.Dataset];
+            var part = new TaskPart
+            {
+                TaskId = task.Id, Node = source, Dataset = placement.Dataset, Kind = TaskPartKinds.Transfer, State = TesStates.Running,
+                Visa = visas.GetValueOrDefault(placement.Dataset),
+            };
+            db.TaskParts.Add(part);
+            var (token, hash) = Transfers.TransferStore.NewToken();
+            var transfer = new Transfers.DatasetTransfer
+            {
+                Id = Guid.NewGuid().ToString("N"), TaskId = task.Id, Node = source, Dataset = placement.Dataset, TokenHash = hash, CreatedAt = stamp.Now.UtcDateTime,
+            };
+            db.Transfers.Add(transfer);
+            db.Schedule(new TransferDataset
+            {
+                TaskId = task.Id, Owner = task.Owner, Node = source, Dataset = placement.Dataset, Visa = part.Visa,
+                UploadUrl = new Uri(central, $"api/transfers/{transfer.Id}").ToString(), UploadToken = token,
+            }, Guid.NewGuid(), NodeQueue(source), stamp.Now, stamp.CorrelationId);
+        }
+        foreach (var placement in decision.Plan.Where(p => p.Placement == Placements.AtData))
         {
             var part = new TaskPart { TaskId = task.Id, Node = placement.Location, Dataset = placement.Dataset, Visa = visas.GetValueOrDefault(placement.Dataset) };
             db.TaskParts.Add(part);
             SendPart(db, task, part, training?.Round ?? 0, training is null ? null : FederatedRounds.Parameters(training), stamp);
         }
-        TaskLifecycle.Change(db, task, TesStates.Running, $"sent to {string.Join(", ", decision.Plan.Select(p => p.Location).Distinct())}", stamp);
+        TaskLifecycle.Change(db, task, TesStates.Running, string.Join("; ", decision.Plan.GroupBy(p => p.Placement).Select(g => g.Key == Placements.Central
+            ? $"moving {string.Join(", ", g.Select(p => p.Dataset))} to the central node"
+            : $"sent to {string.Join(", ", g.Select(p => p.Location).Distinct())}")), stamp);
     }
 
     /// <summary>Sends <paramref name="part"/> (again, for a later round) to its node: running, through the outbox.</summary>

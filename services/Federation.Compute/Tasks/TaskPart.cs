@@ -15,6 +15,15 @@ public sealed class TaskPart
     /// <summary>The round the part runs (federated training); 0 for a single pass. A result for another round is stale.</summary>
     public int Round { get; set; }
 
+    /// <summary><see cref="TaskPartKinds.Run"/> (the node runs it) or <see cref="TaskPartKinds.Transfer"/> (the node copies the dataset to the central node).</summary>
+    public string Kind { get; set; } = TaskPartKinds.Run;
+
     /// <summary>The researcher's visa for the dataset, kept for the later rounds of an iterative task (the node checks it each time).</summary>
     public string? Visa { get; set; }
+}
+
+public static class TaskPartKinds
+{
+    public const string Run = "run";
+    public const string Transfer = "transfer";
 }

@@ -15,7 +15,8 @@ namespace Federation.Compute.Tasks;
 /// <summary>
 /// A node's part finished: recorded on the task; when every part has, the task ends: COMPLETE with the parts'
 /// results aggregated at the central node, or the first failure's state with the node's reason. Federated training
-/// instead goes on to its next round (<see cref="FederatedRounds"/>) until its last. Only the node
+/// instead goes on to its next round (<see cref="FederatedRounds"/>) until its last; a plan that moved datasets to
+/// the central node goes on to the central executor (<see cref="CentralHandOver"/>). Only the node
 /// itself (its broker user) may report its part.
 /// </summary>
 public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store, TimeProvider clock, ILogger<TaskPartFinishedConsumer> log)
@@ -46,6 +47,11 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
         if (parts.Any(p => !TesStates.IsFinal(p.State)))
             return;
         var failed = parts.FirstOrDefault(p => p.State != TesStates.Complete);
+        if (parts.Any(p => p.Kind == TaskPartKinds.Transfer))
+        {
+            await CentralHandOver.AllReported(db, task, parts, failed, stamp, cancellationToken);
+            return;
+        }
         if (!task.Algorithm.StartsWith("builtin:", StringComparison.Ordinal))
         {
             // An image's logs and outputs are what the researcher came for, a failed part's included.

@@ -34,6 +34,9 @@ public sealed class TaskRecord
     /// <summary>Federated training's progress (<see cref="FederatedRounds"/>): settings, round, global model, history. JSON; null for other tasks.</summary>
     public string? Training { get; set; }
 
+    /// <summary>Every dataset the plan moves to the central node has arrived: the central executor may take the task.</summary>
+    public bool CentralReady { get; set; }
+
     public bool CancelRequested { get; set; }
     public long Version { get; set; }
 }

@@ -99,7 +99,8 @@ public static class TesApi
                 TaskLifecycle.Log(task, stamp.Now, $"routed {decision.Kind}: " +
                     string.Join("; ", decision.Plan.Select(p => $"{p.Dataset} {p.Placement} at {p.Location}").DefaultIfEmpty("no datasets, central")) +
                     $"; results meet at {decision.Aggregator}");
-                TaskDispatch.Dispatch(db, task, routed, visas, stamp);
+                var holders = await db.Datasets.AsNoTracking().Where(d => spec.Datasets.Contains(d.DatasetId)).ToDictionaryAsync(d => d.DatasetId, d => d.Node, ct);
+                TaskDispatch.Dispatch(db, task, routed, visas, holders, central.Value.PublicUrl!, stamp);
             }
             return null;
         });

@@ -18,7 +18,7 @@ public sealed class ProcessPart(IDbContextFactory<NodeAgentDbContext> databases,
 {
     public async Task<(ProcessResult Result, string State, string Reason)> Run(RunTaskPart part, DatasetSettings dataset, CancellationToken cancellationToken)
     {
-        var root = Directory.CreateTempSubdirectory($"federation-part-{part.TaskId}-").FullName;
+        var root = WorkingDirectory.Create(part.TaskId);
         try
         {
             var copied = await CopyDataset(root, part.InputPath ?? $"/data/{dataset.Id}", dataset, cancellationToken);
@@ -38,8 +38,7 @@ public sealed class ProcessPart(IDbContextFactory<NodeAgentDbContext> databases,
         }
         finally
         {
-            MakeWritable(root);
-            Directory.Delete(root, recursive: true);
+            WorkingDirectory.Delete(root);
         }
     }
 
@@ -49,22 +48,16 @@ public sealed class ProcessPart(IDbContextFactory<NodeAgentDbContext> databases,
         Directory.CreateDirectory(target);
         List<string> ids;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
-            ids = await db.Instances.AsNoTracking()
-                .Where(i => i.Collection == dataset.Collection && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == i.PatientId))
-                .OrderBy(i => i.InstanceId).Select(i => i.InstanceId).ToListAsync(cancellationToken);
+            ids = await DatasetImages.Ids(db, dataset, cancellationToken);
         var copied = 0;
         foreach (var id in ids)
         {
             if (await images.File(id, cancellationToken) is not { } file)
                 continue; // deleted since it was indexed
-            var path = Path.Combine(target, SafeName(id) + file.Extension);
-            await File.WriteAllBytesAsync(path, file.Content, cancellationToken);
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            await WorkingDirectory.WriteReadOnly(Path.Combine(target, DatasetImages.FileNameOf(id, file.Extension)), file.Content, cancellationToken);
             copied++;
         }
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        WorkingDirectory.Seal(target);
         return copied;
     }
 
@@ -87,16 +80,5 @@ public sealed class ProcessPart(IDbContextFactory<NodeAgentDbContext> databases,
         {
             return false;
         }
-    }
-
-    // Orthanc's ids are hex and dashes; the synthetic cohort's contain a slash.
-    private static string SafeName(string id) => string.Concat(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_'));
-
-    private static void MakeWritable(string root)
-    {
-        if (OperatingSystem.IsWindows())
-            return;
-        foreach (var directory in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Prepend(root))
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }
