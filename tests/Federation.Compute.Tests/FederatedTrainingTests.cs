@@ -50,6 +50,8 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
         settings["Federation__Identity__SeedDemo"] = "true";
         settings["Federation__Security__WritesPerSecond"] = "1000000";
         settings["Federation__Compute__Central__ProcessImages__0"] = "alpine"; // the central node runs the image too
+        settings["Federation__Compute__Nodes__OfflineAfter"] = "00:00:10"; // a killed node is noticed within seconds
+        settings["Federation__Compute__Nodes__LivenessPoll"] = "00:00:01";
         await using var hub = await InProcessFederation.Start("compute,access,consent,discovery,audit", settings.AsArguments());
         var nodes = await Task.WhenAll(Hospitals.Select((h, i) => HostProcess.Start("node-agent", NodeSettings(settings, hub, h, pacs[i]))));
         await using var disposeNodes = new Disposables(nodes);
@@ -195,6 +197,27 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
             Deadline, "the moved copy deleted at the central node");
         nodeA.Dispose();
 
+        // Hospital C's agent dies during a training whose policy is to wait: its part pauses, goes out again when C is
+        // back, and the model is the same as before (same data, same rounds). With the default policy the task fails, naming C.
+        var patient = await Submit(researcher, Training(Hospitals.Select(h => h.Dataset), rounds: 5, onNodeLoss: "wait"));
+        await nodes[2].Kill();
+        await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>($"/ga4gh/tes/v1/tasks/{patient}?view=FULL"),
+            t => SystemLogs(t!).Any(l => l.Contains("node-c/c-lung: PAUSED") && l.Contains("went silent")), Deadline, "the part at the silent node paused");
+        await nodes[2].Restart();
+        var resumed = await Finished(researcher, patient);
+        Assert.True(resumed["state"]!.GetValue<string>() == "COMPLETE", resumed.ToJsonString());
+        Assert.Contains(SystemLogs(resumed), l => l.Contains("node node-c is back: sent again"));
+        Assert.Equal(federatedAccuracy,
+            JsonNode.Parse(resumed["logs"]![0]!["metadata"]!["federation.result"]!.GetValue<string>())!["accuracy"]!.GetValue<double>());
+        var abandoned = await Submit(researcher, Training(Hospitals.Select(h => h.Dataset), rounds: 5));
+        await nodes[2].Kill();
+        var failedForSilence = await Finished(researcher, abandoned);
+        Assert.Equal("SYSTEM_ERROR", failedForSilence["state"]!.GetValue<string>());
+        Assert.Contains(SystemLogs(failedForSilence), l => l.Contains("node node-c went silent before finishing its part"));
+        await nodes[2].Restart();
+        await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>("/api/nodes/node-c"), n => n!["liveness"]!.GetValue<string>() == "online",
+            Deadline, "node C back online");
+
         // A long training; hospital B's committee revokes the entitlement while it runs: the task is canceled.
         var longTask = await Submit(researcher, Training(Hospitals.Select(h => h.Dataset), rounds: 100));
         await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>($"/ga4gh/tes/v1/tasks/{longTask}?view=FULL"),
@@ -293,11 +316,12 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
         capabilities = new { cpus = 8, memoryBytes = 32L << 30, gpus = 0, gpuMemoryBytes = 0L, bandwidthBitsPerSecond = 100_000_000L },
     };
 
-    private static string Training(IEnumerable<string> datasets, int rounds) => $$"""
+    private static string Training(IEnumerable<string> datasets, int rounds, string onNodeLoss = "fail") => $$"""
         { "name": "nodule malignancy, federated logistic regression",
           "inputs": [{{string.Join(", ", datasets.Select(d => $$"""{ "url": "federation://datasets/{{d}}", "path": "/data/{{d}}" }"""))}}],
           "executors": [{ "image": "{{FederatedTraining.Algorithm}}", "command": ["train"],
-                          "env": { "ROUNDS": "{{rounds}}", "LOCAL_EPOCHS": "20", "LABEL_TAG": "StudyDescription", "LABEL_POSITIVE": "malignant" } }] }
+                          "env": { "ROUNDS": "{{rounds}}", "LOCAL_EPOCHS": "20", "LABEL_TAG": "StudyDescription", "LABEL_POSITIVE": "malignant" } }],
+          "resources": { "backend_parameters": { "federation.on_node_loss": "{{onNodeLoss}}" } } }
         """;
 
     private static string Process(string dataset, string script) => Process([dataset], script);

@@ -33,17 +33,12 @@ public static class TaskDispatch
                 Visa = visas.GetValueOrDefault(placement.Dataset),
             };
             db.TaskParts.Add(part);
-            var (token, hash) = Transfers.TransferStore.NewToken();
             var transfer = new Transfers.DatasetTransfer
             {
-                Id = Guid.NewGuid().ToString("N"), TaskId = task.Id, Node = source, Dataset = placement.Dataset, TokenHash = hash, CreatedAt = stamp.Now.UtcDateTime,
+                Id = Guid.NewGuid().ToString("N"), TaskId = task.Id, Node = source, Dataset = placement.Dataset, CreatedAt = stamp.Now.UtcDateTime,
             };
             db.Transfers.Add(transfer);
-            db.Schedule(new TransferDataset
-            {
-                TaskId = task.Id, Owner = task.Owner, Node = source, Dataset = placement.Dataset, Visa = part.Visa,
-                UploadUrl = new Uri(central, $"api/transfers/{transfer.Id}").ToString(), UploadToken = token,
-            }, Guid.NewGuid(), NodeQueue(source), stamp.Now, stamp.CorrelationId);
+            SendTransfer(db, task, part, transfer, central, stamp);
         }
         foreach (var placement in decision.Plan.Where(p => p.Placement == Placements.AtData))
         {
@@ -54,6 +49,18 @@ public static class TaskDispatch
         TaskLifecycle.Change(db, task, TesStates.Running, string.Join("; ", decision.Plan.GroupBy(p => p.Placement).Select(g => g.Key == Placements.Central
             ? $"moving {string.Join(", ", g.Select(p => p.Dataset))} to the central node"
             : $"sent to {string.Join(", ", g.Select(p => p.Location).Distinct())}")), stamp);
+    }
+
+    /// <summary>Asks the holding node to copy the part's dataset here, with a fresh capability (a resent command replaces the last one's).</summary>
+    public static void SendTransfer(ComputeDbContext db, TaskRecord task, TaskPart part, Transfers.DatasetTransfer transfer, Uri central, EventStamp stamp)
+    {
+        var (token, hash) = Transfers.TransferStore.NewToken();
+        transfer.TokenHash = hash;
+        db.Schedule(new TransferDataset
+        {
+            TaskId = task.Id, Owner = task.Owner, Node = part.Node, Dataset = part.Dataset, Visa = part.Visa,
+            UploadUrl = new Uri(central, $"api/transfers/{transfer.Id}").ToString(), UploadToken = token,
+        }, Guid.NewGuid(), NodeQueue(part.Node), stamp.Now, stamp.CorrelationId);
     }
 
     /// <summary>Sends <paramref name="part"/> (again, for a later round) to its node: running, through the outbox.</summary>

@@ -10,7 +10,7 @@ namespace Federation.Compute.Tasks;
 /// from backend parameters, and the placement preference. Every problem is reported at once.
 /// </summary>
 public sealed record TaskSpec(IReadOnlyList<string> Datasets, TaskAlgorithm Algorithm, TaskResources Resources, PlacementPreference Preference, string? Aggregator,
-    TrainingSettings? Training = null)
+    TrainingSettings? Training = null, bool WaitForNodes = false)
 {
     public const string DatasetScheme = "federation://datasets/";
     private const int MaxExecutors = 20, MaxItems = 200, MaxText = 4000, MaxContent = 128 * 1024;
@@ -79,6 +79,12 @@ public sealed record TaskSpec(IReadOnlyList<string> Datasets, TaskAlgorithm Algo
                 _ => Invalid(errors, PlacementPreference.Auto, $"resources.backend_parameters.{BackendParameters.Placement}", "auto, at-data or central."),
             };
         parameters.TryGetValue(BackendParameters.Aggregator, out var aggregator);
+        var waitForNodes = parameters.GetValueOrDefault(BackendParameters.OnNodeLoss) switch
+        {
+            null or "fail" => false,
+            "wait" => true,
+            _ => Invalid(errors, false, $"resources.backend_parameters.{BackendParameters.OnNodeLoss}", "fail or wait."),
+        };
         // Federated training reads its settings from the executor's environment, as a containerised trainer would.
         TrainingSettings? training = null;
         if (task.Executors is { Count: > 0 } executors && executors[0].Image == FederatedTraining.Algorithm)
@@ -97,7 +103,8 @@ public sealed record TaskSpec(IReadOnlyList<string> Datasets, TaskAlgorithm Algo
             new TaskResources(resources?.CpuCores ?? 1, (long)((resources?.RamGb ?? 1) * GiB), (int)gpus, (long)(gpuMemory * GiB)),
             preference,
             aggregator,
-            training), []);
+            training,
+            waitForNodes), []);
     }
 
     private static double Number(IReadOnlyDictionary<string, string> parameters, string key, double min, double max, List<(string, string)> errors)

@@ -73,6 +73,7 @@ public static class TesApi
                 DatasetCount = spec.Datasets.Count,
                 Algorithm = spec.Algorithm.Id,
                 Training = spec.Training is null ? null : JsonSerializer.Serialize(FederatedRounds.Start(spec.Training), TaskLifecycle.Json),
+                WaitForNodes = spec.WaitForNodes,
                 Version = 1,
             };
             db.Tasks.Add(task);

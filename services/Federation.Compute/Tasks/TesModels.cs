@@ -104,5 +104,8 @@ public static class BackendParameters
     public const string Placement = "federation.placement";
     public const string Aggregator = "federation.aggregator";
 
-    public static readonly IReadOnlyList<string> All = [Gpus, GpuMemoryGb, Placement, Aggregator];
+    /// <summary>What a node going silent does to the task's parts there: <c>fail</c> (default) or <c>wait</c> for the node to return.</summary>
+    public const string OnNodeLoss = "federation.on_node_loss";
+
+    public static readonly IReadOnlyList<string> All = [Gpus, GpuMemoryGb, Placement, Aggregator, OnNodeLoss];
 }

@@ -3,7 +3,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Federation.Compute.Data.Migrations;
 
-/// <summary>Datasets moved to the central node: each transfer, the kind of each part, and whether a task's data has all arrived. Written once for PostgreSQL and SQLite.</summary>
+/// <summary>
+/// Datasets moved to the central node: each transfer, the kind of each part, and whether a task's data has all
+/// arrived; and a task's policy when a node goes silent. Written once for PostgreSQL and SQLite.
+/// </summary>
 [DbContext(typeof(ComputeDbContext))]
 [Migration("20261201110000_CentralTransfers")]
 public sealed class CentralTransfers : Migration
@@ -12,6 +15,7 @@ public sealed class CentralTransfers : Migration
     {
         migrationBuilder.AddColumn<string>("kind", "task_parts", maxLength: 20, nullable: false, defaultValue: "run");
         migrationBuilder.AddColumn<bool>("central_ready", "tasks", nullable: false, defaultValue: false);
+        migrationBuilder.AddColumn<bool>("wait_for_nodes", "tasks", nullable: false, defaultValue: false);
         migrationBuilder.CreateTable(
             name: "transfers",
             columns: t => new
@@ -33,6 +37,7 @@ public sealed class CentralTransfers : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropTable("transfers");
+        migrationBuilder.DropColumn("wait_for_nodes", "tasks");
         migrationBuilder.DropColumn("central_ready", "tasks");
         migrationBuilder.DropColumn("kind", "task_parts");
     }
