@@ -27,6 +27,8 @@ public sealed class NodeAgentModule : IFederationModule
 
     public string Role => Name;
 
+    public bool ServesApi => false;
+
     // Set by AddServices, read by AddConsumers (the host calls them in that order): the node's own queue name.
     private string node = DemoFederation.Node;
 

@@ -19,6 +19,12 @@ public interface IFederationModule
     /// <summary>What this role listens to: one consumer per line.</summary>
     void AddConsumers(IBusRegistrationConfigurator bus);
 
+    /// <summary>
+    /// Whether the role serves an HTTP API. A process whose roles serve none (a node agent) starts without the API
+    /// plumbing (OpenAPI, token validation, rate limits, ProblemDetails): only the health endpoints listen.
+    /// </summary>
+    bool ServesApi => true;
+
     /// <summary>The module's HTTP routes.</summary>
     void MapEndpoints(IEndpointRouteBuilder app);
 }
