@@ -29,6 +29,10 @@ public sealed class NodeAgentModule : IFederationModule
 
     public string Role => Name;
 
+    // The one thing a node serves is its operator's side of the airlock, and only when its policy holds results for release.
+    public bool ServesApi(IConfiguration configuration) =>
+        configuration.GetSection($"{NodeAgentOptions.Section}:{nameof(NodeAgentOptions.ManualRelease)}").GetChildren().Any();
+
     // Set by AddServices, read by AddConsumers (the host calls them in that order): the node's own queue name.
     private string node = DemoFederation.Node;
 
@@ -74,7 +78,7 @@ public sealed class NodeAgentModule : IFederationModule
         bus.AddInboxConsumer<TransferConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.Tasks}", bindMessageTypes: false);
     }
 
-    // The only inbound door, and only inside the hospital: the operator's side of the airlock.
+    // The only inbound door, and only inside the hospital: the operator's side of the airlock (see ServesApi).
     public void MapEndpoints(IEndpointRouteBuilder app) => app.MapReleaseApi();
 
     private static void Validate(NodeAgentOptions settings)

@@ -282,7 +282,7 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
     private Dictionary<string, string> NodeSettings(IReadOnlyDictionary<string, string> central, InProcessFederation hub, Hospital h, OrthancServer orthanc)
     {
         var own = $"node_{h.Node.Replace('-', '_')}_{Guid.NewGuid():N}";
-        return new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__rabbitmq"] = central["ConnectionStrings__rabbitmq"],
             ["ConnectionStrings__node-agent"] = infrastructure.Postgres.ForDatabase(own),
@@ -299,11 +299,15 @@ public sealed class FederatedTrainingTests(Infrastructure infrastructure, ITestO
             ["Federation__NodeAgent__Datasets__0__Collection"] = h.Collection,
             ["Federation__NodeAgent__Datasets__0__Title"] = $"Lung CT with nodule labels, {h.Holder}",
             ["Federation__NodeAgent__Datasets__0__CancerType"] = "C34",
-            // Hospital A runs researchers' images too (alpine, as a process here), and releases their results by hand.
-            ["Federation__NodeAgent__AllowedAlgorithms__0"] = "builtin:*",
-            ["Federation__NodeAgent__AllowedAlgorithms__1"] = h.Node == "node-a" ? "alpine" : "builtin:*",
-            ["Federation__NodeAgent__ManualRelease__0"] = h.Node == "node-a" ? "alpine" : "none",
         };
+        if (h.Node == "node-a")
+        {
+            // Hospital A runs researchers' images too (alpine, as a process here), and releases their results by hand.
+            settings["Federation__NodeAgent__AllowedAlgorithms__0"] = "builtin:*";
+            settings["Federation__NodeAgent__AllowedAlgorithms__1"] = "alpine";
+            settings["Federation__NodeAgent__ManualRelease__0"] = "alpine";
+        }
+        return settings;
     }
 
     private static object Profile(Hospital h) => new
