@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Federation.Contracts.Compute;
 using Federation.Contracts.Discovery;
 using MassTransit;
 
@@ -9,6 +10,9 @@ namespace Federation.Bench;
 /// Asks node agents for counts over the bus as the discovery role does: a <see cref="CountQuery"/> published to
 /// every node, answers collected on this client's own queue (nodes answer to the query's response address or
 /// publish their answers; the queue takes both). Latency is from the publish to the answer's arrival.
+/// It also stands in for the central roles that hear what nodes publish (discovery: dataset events; compute:
+/// heartbeats): without a queue bound to them the broker returns those events, and the node's outbox would retry and
+/// log them all run long, which a deployed node never does. Connect it before the node starts.
 /// </summary>
 public sealed class CountQueryClient : IAsyncDisposable
 {
@@ -40,6 +44,15 @@ public sealed class CountQueryClient : IAsyncDisposable
                         answer.TrySetResult(context.Message);
                     return Task.CompletedTask;
                 });
+            });
+            cfg.ReceiveEndpoint($"bench-central-{Guid.NewGuid():N}", e =>
+            {
+                e.AutoDelete = true;
+                e.Durable = false;
+                e.Handler<DatasetPublished>(_ => Task.CompletedTask);
+                e.Handler<DatasetUpdated>(_ => Task.CompletedTask);
+                e.Handler<DatasetRetired>(_ => Task.CompletedTask);
+                e.Handler<NodeHeartbeat>(_ => Task.CompletedTask);
             });
         });
         await client.bus.StartAsync();

@@ -53,6 +53,9 @@ public static class NodeIndexAtScale
             ["Federation__NodeAgent__Synthetic__Subjects"] = subjects.ToString(CultureInfo.InvariantCulture),
             ["Federation__NodeAgent__Synthetic__Instances"] = instances.ToString(CultureInfo.InvariantCulture),
         };
+        foreach (var (key, value) in OperatorRuntimeSettings())
+            settings[key] = value;
+        await using var client = await CountQueryClient.Connect(amqp);
         var clock = Stopwatch.StartNew();
         await using var node = await HostProcess.Start("node-agent", settings);
         var pid = node.ProcessId ?? throw new InvalidOperationException("The node process has no id.");
@@ -60,7 +63,6 @@ public static class NodeIndexAtScale
         var indexSeconds = clock.Elapsed.TotalSeconds;
         Console.Write($"indexed in {indexSeconds:N0} s, peak RSS {ProcessMemory.Of(pid).PeakRssMb:N0} MB; ");
 
-        await using var client = await CountQueryClient.Connect(amqp);
         var timeout = TimeSpan.FromSeconds(10);
         for (var i = 0; i < 50; i++) // unmeasured: JIT of the query path in both processes
             await client.Ask(BenchFilters.At(i), timeout);
@@ -79,6 +81,13 @@ public static class NodeIndexAtScale
         Console.WriteLine($"count p50 {counts.P50:N1} ms, p99 {counts.P99:N1} ms, peak RSS {peak:N0} MB");
         return new NodeRun(subjects, instances, indexSeconds, peak, rss, await DatabaseMegabytes(database), counts);
     }
+
+    /// <summary>The runtime settings operators give a node agent (<c>services/Federation.NodeAgent/node-agent.env</c>), as documented.</summary>
+    private static IEnumerable<(string Key, string Value)> OperatorRuntimeSettings() =>
+        File.ReadAllLines(Path.Combine(RepoPaths.Root, "services", "Federation.NodeAgent", "node-agent.env"))
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .Select(line => line.Split('=', 2) is [var key, var value] ? (key.Trim(), value.Trim()) : throw new FormatException($"node-agent.env: '{line}' is not KEY=VALUE"));
 
     /// <summary>The first pass is over and both datasets are published.</summary>
     private static async Task<bool> Indexed(string database)

@@ -17,6 +17,8 @@ public static class AuditScope
     {
         [typeof(RunTaskPart)] = "a command sent to one node's own queue, which only that node may read; what it orders is in TaskRouted (the plan), " +
                                 "its outcome in the node's TaskPartFinished, and the command itself in the node's local audit chain",
+        [typeof(TransferDataset)] = "a command sent to one node's own queue (copy a dataset to the central node for a task placed there); what it " +
+                                    "orders is in TaskRouted (the plan), its outcome in the node's TaskPartFinished (round 0) and the node's own audit chain",
         [typeof(NodeHeartbeat)] = "liveness, not a state change (one every few seconds per node); every transition it causes is a NodeStatusChanged",
         [typeof(CountQuery)] = "a federated count carries no caller and changes no state; the answers are aggregates under the nodes' small-cell rule " +
                                "(who searched is not recorded yet: discovery publishes no event per search)",

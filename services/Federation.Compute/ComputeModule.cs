@@ -3,6 +3,7 @@ using Federation.Compute.Data;
 using Federation.Compute.Execution;
 using Federation.Compute.Nodes;
 using Federation.Compute.Tasks;
+using Federation.Compute.Transfers;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
@@ -34,6 +35,9 @@ public sealed class ComputeModule : IFederationModule
         builder.Services.AddHostedService<NodeLivenessMonitor>();
         builder.Services.AddHostedService<DemoNodeSeeder>();
         builder.Services.Configure<CentralOptions>(builder.Configuration.GetSection(CentralOptions.Section));
+        var own = FederationHost.OwnUrl(builder.Configuration);
+        builder.Services.PostConfigure<CentralOptions>(o => o.PublicUrl ??= own);
+        builder.Services.AddSingleton<Transfers.TransferStore>();
         builder.Services.AddHostedService<CentralExecutor>();
         // The access role's passport endpoint, where a task's owner's visas come from (default: this process).
         var access = builder.Configuration["Federation:Compute:AccessUrl"] is { Length: > 0 } url ? new Uri(url) : FederationHost.OwnUrl(builder.Configuration);
@@ -57,11 +61,13 @@ public sealed class ComputeModule : IFederationModule
         bus.AddInboxConsumer<EntitlementRevokedTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
         bus.AddInboxConsumer<EntitlementExpiredTasksConsumer, ComputeDbContext>(Name, "task-entitlements");
         bus.AddInboxConsumer<TaskPartFinishedConsumer, ComputeDbContext>(Name, "task-parts");
+        bus.AddInboxConsumer<TaskPartHeldConsumer, ComputeDbContext>(Name, "task-parts");
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {
         app.MapNodeRegistryApi();
         app.MapTesApi();
+        app.MapTransferApi();
     }
 }

@@ -1,3 +1,4 @@
+using Federation.NodeAgent.Airlock;
 using Federation.NodeAgent.Audit;
 using Federation.NodeAgent.Data;
 using Federation.NodeAgent.Heartbeat;
@@ -5,6 +6,7 @@ using Federation.NodeAgent.Images;
 using Federation.NodeAgent.Indexing;
 using Federation.NodeAgent.Publishing;
 using Federation.NodeAgent.Tasks;
+using Federation.NodeAgent.Training;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Persistence;
@@ -19,7 +21,7 @@ namespace Federation.NodeAgent;
 
 /// <summary>
 /// The node agent role: beside a hospital's PACS (Orthanc), it indexes the images into its own database
-/// and publishes the datasets' descriptions. It serves nothing inbound; it only dials out (the bus).
+/// and publishes the datasets' descriptions. It dials out only (the bus, the visa keys); the one thing it serves is its operator's side of the airlock, inside the hospital.
 /// Unconfigured (no <c>Federation:NodeAgent:Node</c>), it runs the embedded demo node on a synthetic cohort.
 /// </summary>
 public sealed class NodeAgentModule : IFederationModule
@@ -27,6 +29,10 @@ public sealed class NodeAgentModule : IFederationModule
     public const string Name = "node-agent";
 
     public string Role => Name;
+
+    // The one thing a node serves is its operator's side of the airlock, and only when its policy holds results for release.
+    public bool ServesApi(IConfiguration configuration) =>
+        configuration.GetSection($"{NodeAgentOptions.Section}:{nameof(NodeAgentOptions.ManualRelease)}").GetChildren().Any();
 
     // Set by AddServices, read by AddConsumers (the host calls them in that order): the node's own queue name.
     private string node = DemoFederation.Node;
@@ -48,6 +54,11 @@ public sealed class NodeAgentModule : IFederationModule
             });
         else
             builder.Services.AddSingleton<IImageSource>(settings.Synthetic.IsSet ? settings.Synthetic.Source(settings) : Demo.Cohort(settings.NodeName));
+        // Algorithms read pixels and tags through the same source the indexer reads descriptions from.
+        builder.Services.AddTransient(sp => (IImageContent)sp.GetRequiredService<IImageSource>());
+        builder.Services.AddSingleton<LocalTraining>();
+        builder.Services.AddTransient<ProcessPart>();
+        builder.Services.AddHttpClient<TransferConsumer>(http => http.Timeout = TimeSpan.FromMinutes(5));
         builder.Services.AddHostedService<Indexer>();
         builder.Services.AddHostedService<HeartbeatSender>();
         builder.Services.AddHttpClient<VisaVerifier>(http => http.Timeout = TimeSpan.FromSeconds(15));
@@ -66,11 +77,11 @@ public sealed class NodeAgentModule : IFederationModule
         bus.AddConsumer<CountQueryConsumer>().Endpoint(e => e.Name = NodeBrokerAccess.QueueOf(node, NodeBrokerAccess.Endpoints.CountQuery));
         // Task parts are sent to this node alone: its queue is bound to no message type.
         bus.AddInboxConsumer<TaskPartConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.Tasks}", bindMessageTypes: false);
+        bus.AddInboxConsumer<TransferConsumer, NodeAgentDbContext>(Name, $"{node}-{NodeBrokerAccess.Endpoints.Tasks}", bindMessageTypes: false);
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder app)
-    {
-    }
+    // The only inbound door, and only inside the hospital: the operator's side of the airlock (see ServesApi).
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapReleaseApi();
 
     private static void Validate(NodeAgentOptions settings)
     {

@@ -36,6 +36,19 @@ public sealed class NodeAgentOptions
     public List<string>? AllowedAlgorithms { get; set; }
 
     /// <summary>
+    /// The airlock's manual gate: the algorithms (built-in names or images; <c>*</c> for all) whose results wait for
+    /// this node's operator to release them (<c>POST /api/node/releases/{id}/release</c> on this node), after the
+    /// automatic checks. Unset: none wait.
+    /// </summary>
+    public List<string> ManualRelease { get; set; } = [];
+
+    /// <summary>How long an image's executors may run at this node before they are stopped (EXECUTOR_ERROR).</summary>
+    public TimeSpan ExecutorTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most a process result may carry out through the airlock (logs and outputs together).</summary>
+    public int ReleaseLimitBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
     /// The JWKS of the one visa issuer this node trusts (the access role's <c>/api/entitlements/visa-keys</c>). Unset:
     /// no visa holds, so no task runs here. The embedded demo node trusts its own process.
     /// </summary>

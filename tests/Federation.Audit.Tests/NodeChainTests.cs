@@ -56,7 +56,7 @@ public sealed class NodeChainTests
         var records = new List<NodeAuditRecord>();
         for (var i = 1; i <= 7; i++)
         {
-            var record = new NodeAuditRecord(i, $"task-{i}", "alice", "ds-1", "builtin:cohort-statistics", NodeAuditForm.Sha256("visa"), "COMPLETE",
+            var record = new NodeAuditRecord(i, $"task-{i}", "ds-1", 1, "alice", "builtin:cohort-statistics", NodeAuditForm.Sha256("visa"), "COMPLETE",
                 "released", NodeAuditForm.Sha256($"result {i}"), new DateTimeOffset(2026, 1, 2, 3, 4, i, TimeSpan.Zero), previous, "");
             record = record with { Hash = NodeAuditForm.Hash(Node, record) };
             records.Add(record);

@@ -54,6 +54,18 @@ public sealed class NodeDispatchTests(Infrastructure infrastructure) : IClassFix
         Assert.All(result["sex"]!.AsArray(), b => Assert.True(b!["count"] is null || b["count"]!.GetValue<int>() >= 5));
         Assert.DoesNotContain("PatientID", done.ToJsonString()); // aggregates only left the node
 
+        // Federated training on the demo node's synthetic images (their brightness follows their label): the rounds run
+        // at the node, and only weights, sums and counts come back.
+        var training = await Create(researcher, "demo-lung-ct", "builtin:federated-logistic-regression");
+        var trained = await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>($"/ga4gh/tes/v1/tasks/{training}?view=FULL"),
+            t => t!["state"]!.GetValue<string>() is "COMPLETE" or "SYSTEM_ERROR" or "EXECUTOR_ERROR", Deadline, "the training finished");
+        Assert.True(trained!["state"]!.GetValue<string>() == "COMPLETE", trained.ToJsonString());
+        var model = JsonNode.Parse(trained["logs"]![0]!["metadata"]!["federation.result"]!.GetValue<string>())!;
+        Assert.Equal(5, model["history"]!.AsArray().Count);
+        Assert.Equal(7, model["weights"]!.AsArray().Count);
+        Assert.True(model["heldOut"]!.GetValue<int>() >= 5 && model["accuracy"]!.GetValue<double>() >= 0.75, model.ToJsonString());
+        Assert.DoesNotContain("study", model.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+
         // The mammography dataset was never granted: refused by the router, with the rule and the way to pass.
         var refused = await Create(researcher, "demo-breast-mg");
         var failed = await Eventually.Until(() => researcher.GetFromJsonAsync<JsonObject>($"/ga4gh/tes/v1/tasks/{refused}?view=FULL"),
@@ -61,12 +73,12 @@ public sealed class NodeDispatchTests(Infrastructure infrastructure) : IClassFix
         Assert.Contains(failed!["logs"]![0]!["system_logs"]!.AsArray(), l => l!.GetValue<string>().Contains("rule entitlement"));
     }
 
-    private static async Task<string> Create(HttpClient researcher, string dataset)
+    private static async Task<string> Create(HttpClient researcher, string dataset, string algorithm = "builtin:cohort-statistics")
     {
         var json = $$"""
-            { "name": "cohort statistics of {{dataset}}",
+            { "name": "{{algorithm}} on {{dataset}}",
               "inputs": [{ "url": "federation://datasets/{{dataset}}", "path": "/data/{{dataset}}" }],
-              "executors": [{ "image": "builtin:cohort-statistics", "command": ["cohort-statistics"] }] }
+              "executors": [{ "image": "{{algorithm}}", "command": ["run"] }] }
             """;
         using var response = await researcher.PostAsync("/ga4gh/tes/v1/tasks", new StringContent(json, Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();

@@ -64,7 +64,7 @@ public sealed class SchemaTests(Infrastructure infrastructure, ITestOutputHelper
         Assert.Contains(ServiceContexts(), t => t.Name == "AccessDbContext");
 
     private static IEnumerable<Type> ServiceContexts() =>
-        RoleCatalog.All.Select(m => m.GetType().Assembly).Distinct()
+        RoleCatalog.All.Select(r => r.Create().GetType().Assembly).Distinct()
             .SelectMany(a => a.GetTypes())
             .Where(t => !t.IsAbstract && typeof(ServiceDbContext).IsAssignableFrom(t));
 

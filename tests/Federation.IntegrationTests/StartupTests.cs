@@ -47,6 +47,29 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_node_agent_alone_serves_only_health_and_needs_no_authority()
+    {
+        // No Federation:Security:Authority: a role set that serves no API validates no token.
+        await using var node = await HostProcess.Start("node-agent", new Dictionary<string, string>());
+
+        using var live = await node.Client.GetAsync("/health/live");
+        using var openApi = await node.Client.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, openApi.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_node_agent_that_holds_results_for_its_operator_serves_that_api_and_must_be_told_whom_to_trust()
+    {
+        var (exitCode, output) = await HostProcess.RunToExit(new Dictionary<string, string> { ["Federation__NodeAgent__ManualRelease__0"] = "*" },
+            "--roles", "node-agent");
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("federation: Federation:Security:Authority must name the identity role's URL", output.Trim());
+    }
+
+    [Fact]
     public async Task An_unknown_role_on_the_command_line_is_refused()
     {
         var (exitCode, output) = await HostProcess.RunToExit(new Dictionary<string, string>(), "--roles", "audit,portal-x");

@@ -17,8 +17,12 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
     private sealed record Case(string Name, Func<Route, Task<string?>> Token, HttpStatusCode[] Expected, bool OthersObject = false, bool NeedsScopeOrRole = false,
         Func<Route, bool>? AppliesTo = null);
 
-    /// <summary>Open to anyone on purpose: federated search answers anonymous callers at boolean granularity (Beacon v2).</summary>
-    private static readonly HashSet<string> AnonymousByDesign = ["POST /api/search", "POST /api/beacon/individuals", "GET /ga4gh/tes/v1/service-info"];
+    /// <summary>
+    /// Open to anyone on purpose: federated search answers anonymous callers at boolean granularity (Beacon v2); a
+    /// node's upload of a moved dataset carries the transfer's own capability instead of a token (checked below).
+    /// </summary>
+    private static readonly HashSet<string> AnonymousByDesign =
+        ["POST /api/search", "POST /api/beacon/individuals", "GET /ga4gh/tes/v1/service-info", "PUT /api/transfers/{id}/files/{name}"];
 
     private IEnumerable<Route> Protected => federation.Routes.All.Where(r => !AnonymousByDesign.Contains(r.ToString()));
 
@@ -91,6 +95,30 @@ public sealed class AccessControlSuite(SecuredFederation federation, ITestOutput
             Assert.True((int)accepted.StatusCode is not (401 or 403) and < 500, $"{route}: a valid forged token got {(int)accepted.StatusCode}");
             Assert.True((int)withinSkew.StatusCode is not (401 or 403) and < 500, $"{route}: a token expired 10 s ago (within skew) got {(int)withinSkew.StatusCode}");
         }
+    }
+
+    [Fact]
+    public async Task An_upload_without_its_transfer_capability_is_refused_and_writes_nothing()
+    {
+        var before = await federation.Fingerprint();
+        var forged = federation.Forge.Foreign(FederationRoles.NodeAgent, [FederationScopes.Node]);
+        foreach (var (id, token, bearer) in new (string, string?, string?)[]
+                 {
+                     (Guid.NewGuid().ToString("N"), null, null), (Guid.NewGuid().ToString("N"), "guessed", null), ("../../etc", "guessed", null),
+                     (Guid.NewGuid().ToString("N"), null, forged),
+                 })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/transfers/{Uri.EscapeDataString(id)}/files/image.dcm") { Content = new ByteArrayContent([1, 2, 3]) };
+            if (token is not null)
+                request.Headers.Add("X-Transfer-Token", token);
+            if (bearer is not null)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            using var response = await federation.Federation.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.False(Directory.Exists(Path.Combine(federation.Federation.DataDirectory, "transfers")), "an upload without a capability wrote a file");
+        Assert.Equal(before, await federation.Fingerprint());
     }
 
     [Fact]

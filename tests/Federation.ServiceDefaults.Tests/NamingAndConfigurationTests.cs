@@ -21,7 +21,8 @@ public sealed class NamingAndConfigurationTests
 
     private sealed class AuditTrailConsumer<T>;
 
-    private static readonly IReadOnlyList<IFederationModule> Catalog = [new FakeModule("access"), new FakeModule("audit"), new FakeModule("node-agent")];
+    private static readonly IReadOnlyList<RoleDefinition> Catalog =
+        new[] { "access", "audit", "node-agent" }.Select(role => new RoleDefinition(role, () => new FakeModule(role))).ToList();
 
     [Theory]
     [InlineData(typeof(AccessRequestSubmittedConsumer), "access-request-submitted")]

@@ -16,7 +16,6 @@ public sealed class NodeBrokerAccessTests
     [InlineData("Federation.Contracts.Discovery:DatasetPublished", true, true, false)]
     [InlineData("Federation.Contracts.Discovery:CountAnswer", true, true, false)]
     [InlineData("Federation.Contracts.Compute:NodeHeartbeat", true, true, false)]
-    [InlineData("Federation.Contracts.Security:SecurityEventsObserved", true, true, false)] // the requests a node refused
     [InlineData("Federation.Contracts.Audit:NodeAuditCheckpointSealed", true, true, false)] // its local audit chain's checkpoints
     [InlineData("Federation.Contracts.Discovery:CountQuery", true, false, true)]
     [InlineData("Federation.Contracts.Consent:ConsentWithdrawn", true, false, true)]
@@ -27,6 +26,7 @@ public sealed class NodeBrokerAccessTests
     // Central queues and events: nothing.
     [InlineData("identity-node-grants", false, false, false)]
     [InlineData("Federation.Contracts.Access:AccessRequestSubmitted", false, false, false)]
+    [InlineData("Federation.Contracts.Security:SecurityEventsObserved", false, false, false)] // a node serves no API: it refuses no requests
     [InlineData("federation-bus-0123456789abcdef0123456789abcdef", false, false, false)]
     [InlineData("amq.default", false, false, false)]
     public void A_node_touches_its_own_queues_and_the_message_types_nodes_exchange_nothing_else(string name, bool configure, bool write, bool read) =>

@@ -20,7 +20,12 @@ public sealed record SyntheticInstance(
     string Sex,
     DateOnly BirthDate,
     DateOnly StudyDate,
-    string? Collection = null);
+    string? Collection = null,
+    string? StudyDescription = null,
+    GrayscaleImage? Image = null);
+
+/// <summary>An 8-bit grayscale image, row by row (<paramref name="Pixels"/> holds width × height values).</summary>
+public sealed record GrayscaleImage(int Width, int Height, byte[] Pixels);
 
 /// <summary>
 /// A private Orthanc 1.10.1 (one simulated hospital's PACS) on a free loopback port (scripts/orthanc.sh),
@@ -36,7 +41,7 @@ public sealed class OrthancServer : IAsyncDisposable
     // which create-dicom then reads as unknown DICOM tag names.
     private static readonly JsonSerializerOptions OrthancJson = new();
 
-    private static readonly string PngDataUri = "data:image/png;base64," + Convert.ToBase64String(GrayscalePng(8, 8));
+    private static readonly string PngDataUri = DataUri(Gradient(8, 8));
 
     private OrthancServer(IReadOnlyDictionary<string, string> values)
     {
@@ -93,9 +98,11 @@ public sealed class OrthancServer : IAsyncDisposable
         };
         if (instance.Collection is not null)
             tags["ClinicalTrialProtocolID"] = instance.Collection;
+        if (instance.StudyDescription is not null)
+            tags["StudyDescription"] = instance.StudyDescription;
         // Without Force, Orthanc 1.10.1 refuses given Study/SeriesInstanceUIDs (400, "Trying to override a
         // value inherited from a parent module"): several instances could then never share a series.
-        var request = new { Force = true, Tags = tags, Content = PngDataUri };
+        var request = new { Force = true, Tags = tags, Content = instance.Image is null ? PngDataUri : DataUri(instance.Image) };
         using var response = await Client.PostAsJsonAsync("tools/create-dicom", request, OrthancJson);
         using var answer = await ReadJson(response, "create-dicom");
         return answer.RootElement.GetProperty("ID").GetString()
@@ -242,15 +249,21 @@ public sealed class OrthancServer : IAsyncDisposable
         throw new HttpRequestException($"Orthanc {what}: {(int)response.StatusCode} {body}", null, response.StatusCode);
     }
 
-    /// <summary>A width×height 8-bit grayscale PNG with a diagonal gradient, so the pixels are not all equal.</summary>
-    private static byte[] GrayscalePng(int width, int height)
+    /// <summary>A width×height image with a diagonal gradient, so the pixels are not all equal.</summary>
+    private static GrayscaleImage Gradient(int width, int height) =>
+        new(width, height, Enumerable.Range(0, width * height).Select(i => (byte)((i % width + i / width) * 255 / (width + height - 2))).ToArray());
+
+    private static string DataUri(GrayscaleImage image) => "data:image/png;base64," + Convert.ToBase64String(Png(image));
+
+    /// <summary>The image as an 8-bit grayscale PNG.</summary>
+    private static byte[] Png(GrayscaleImage image)
     {
+        var (width, height) = (image.Width, image.Height);
         var scanlines = new byte[height * (width + 1)];
         for (var y = 0; y < height; y++)
         {
             // Each scanline starts with its filter type; 0 is "none".
-            for (var x = 0; x < width; x++)
-                scanlines[y * (width + 1) + 1 + x] = (byte)((x + y) * 255 / (width + height - 2));
+            image.Pixels.AsSpan(y * width, width).CopyTo(scanlines.AsSpan(y * (width + 1) + 1));
         }
         using var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))

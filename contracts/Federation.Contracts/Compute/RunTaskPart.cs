@@ -19,5 +19,17 @@ public sealed record RunTaskPart
     /// <summary>The researcher's GA4GH visa (ControlledAccessGrants) for <see cref="Dataset"/>, a signed JWT; null if compute had none.</summary>
     public string? Visa { get; init; }
 
+    /// <summary>For iterative algorithms (federated training), the round this part belongs to (1, 2, …); 0 for a single pass.</summary>
+    public int Round { get; init; }
+
+    /// <summary>For an image (not a built-in algorithm): the executors, run one after another as TES says.</summary>
+    public IReadOnlyList<TaskExecutorSpec>? Executors { get; init; }
+
+    /// <summary>The dataset's path inside the working directory (the task's input path), and the output paths to bring back through the airlock.</summary>
+    public string? InputPath { get; init; }
+
+    public IReadOnlyList<string>? Outputs { get; init; }
+
+    /// <summary>The algorithm's settings for this part (for federated training also the global model of the round).</summary>
     public IReadOnlyDictionary<string, string>? Parameters { get; init; }
 }

@@ -13,6 +13,9 @@ public sealed record TaskPartFinished : FederationEvent
     public required string State { get; init; }
     public string? Reason { get; init; }
 
+    /// <summary>The round of <see cref="RunTaskPart.Round"/> this answers: a late answer to an earlier round is recognised as such.</summary>
+    public int Round { get; init; }
+
     /// <summary>The released result, JSON (for cohort statistics: subjects and distributions).</summary>
     public string? Result { get; init; }
 }

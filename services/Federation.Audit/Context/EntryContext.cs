@@ -123,7 +123,7 @@ public static class EntryContext
 
         var grants = JsonSerializer.Deserialize<List<TaskGrant>>(grounds.Grants, Json) ?? [];
         // A node's part ran on one dataset: only that dataset's entitlement is its ground.
-        if (name == "TaskPartFinished" && EntryFacts.Text(root, "dataset") is { } partDataset)
+        if (name is "TaskPartFinished" or "TaskPartHeld" && EntryFacts.Text(root, "dataset") is { } partDataset)
             grants = grants.Where(g => g.Dataset == partDataset).ToList();
         var entitlements = grants.Select(g => g.Entitlement).OfType<string>().Distinct().ToList();
         entry.Entitlements = entitlements.Count > 0 ? Cap(string.Join(' ', entitlements), 2000) : null;

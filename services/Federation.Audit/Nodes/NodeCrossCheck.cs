@@ -15,7 +15,10 @@ namespace Federation.Audit.Nodes;
 /// from the node that the node's chain, sealed after it, does not hold), <c>not-at-center</c> (a part the node recorded
 /// that never reached the trail), or a broken node chain: <c>node-key-changed</c>, <c>node-signature</c>, <c>node-chain</c>.
 /// </param>
-public sealed record NodeDivergence(string Kind, string? TaskId, string? Dataset, long? Sequence, long? NodeSequence, string Detail);
+public sealed record NodeDivergence(string Kind, string? TaskId, string? Dataset, long? Sequence, long? NodeSequence, string Detail)
+{
+    public int? Round { get; init; }
+}
 
 /// <summary>The answer of <c>GET /api/audit/nodes/{node}/cross-check</c>.</summary>
 public sealed record NodeCrossCheckReport(
@@ -29,8 +32,8 @@ public sealed record NodeCrossCheckReport(
 /// Cross-checks a node's local audit chain, as its signed checkpoints (<see cref="NodeAuditCheckpointSealed"/>, recorded in
 /// the trail) show it, against the <see cref="TaskPartFinished"/> events the trail recorded from that node. First the
 /// node's chain itself: every checkpoint signed by the key of the node's first checkpoint (pinned on first use), ranges
-/// tiling the chain, each entry's hash recomputed, each link, each Merkle root. Then part by part, keyed by task and
-/// dataset: the node's state and result hash against the central event's. A part the trail has but the node does not is
+/// tiling the chain, each entry's hash recomputed, each link, each Merkle root. Then part by part, keyed by task, dataset
+/// and round (training parts run many rounds, a transfer is round 0): the node's state and result hash against the central event's. A part the trail has but the node does not is
 /// a divergence once the node has sealed a checkpoint after it (before that it is pending); a part the node has and the
 /// trail does not, once it is older than <c>grace</c> (events in flight).
 /// </summary>
@@ -59,27 +62,28 @@ public static class NodeCrossCheck
         foreach (var (entry, part) in parts)
         {
             var resultHash = part.Result is null ? null : NodeAuditForm.Sha256(part.Result);
-            if (held.TryGetValue((part.TaskId, part.Dataset), out var records))
+            if (held.TryGetValue((part.TaskId, part.Dataset, part.Round), out var records))
             {
                 if (records.Any(r => r.State == part.State && r.ResultHash == resultHash))
                     matched++;
                 else
                     divergences.Add(new NodeDivergence("differs", part.TaskId, part.Dataset, entry.Sequence, records[^1].Sequence,
                         $"the node recorded {records[^1].State} with result hash {records[^1].ResultHash ?? "none"}; the trail has {part.State} with " +
-                        $"result hash {resultHash ?? "none"}"));
+                        $"result hash {resultHash ?? "none"}") { Round = part.Round });
             }
             else if (sealedUpTo is { } upTo && new DateTimeOffset(DateTime.SpecifyKind(entry.OccurredAt, DateTimeKind.Utc)) <= upTo)
                 divergences.Add(new NodeDivergence("not-at-node", part.TaskId, part.Dataset, entry.Sequence, null,
-                    $"the trail recorded this part from node {node} ({part.State}), but the node's chain, sealed until {upTo:O}, does not hold it"));
+                    $"the trail recorded this part from node {node} ({part.State}), but the node's chain, sealed until {upTo:O}, does not hold it")
+                    { Round = part.Round });
             else
                 pending++;
         }
-        var central = parts.Select(p => (p.Part.TaskId, p.Part.Dataset)).ToHashSet();
+        var central = parts.Select(p => (p.Part.TaskId, p.Part.Dataset, p.Part.Round)).ToHashSet();
         foreach (var (key, records) in held.Where(h => !central.Contains(h.Key)))
         {
             if (records[^1].RecordedAt < now - grace)
                 divergences.Add(new NodeDivergence("not-at-center", key.TaskId, key.Dataset, null, records[^1].Sequence,
-                    $"node {node} recorded {records[^1].State} at {records[^1].RecordedAt:O}; the trail holds no TaskPartFinished for it"));
+                    $"node {node} recorded {records[^1].State} at {records[^1].RecordedAt:O}; the trail holds no TaskPartFinished for it") { Round = key.Round });
             else
                 pending++;
         }
@@ -96,10 +100,10 @@ public static class NodeCrossCheck
     }
 
     /// <summary>Verifies the node's chain as its checkpoints carry it; returns its entries by task and dataset.</summary>
-    private static Dictionary<(string TaskId, string Dataset), List<NodeAuditRecord>> Chain(string node, IReadOnlyList<NodeAuditCheckpointSealed> checkpoints,
+    private static Dictionary<(string TaskId, string Dataset, int Round), List<NodeAuditRecord>> Chain(string node, IReadOnlyList<NodeAuditCheckpointSealed> checkpoints,
         List<NodeDivergence> divergences)
     {
-        var held = new Dictionary<(string, string), List<NodeAuditRecord>>();
+        var held = new Dictionary<(string, string, int), List<NodeAuditRecord>>();
         if (checkpoints.Count == 0)
             return held;
         var pinned = checkpoints[0];
@@ -130,7 +134,7 @@ public static class NodeCrossCheck
                     divergences.Add(new NodeDivergence("node-chain", r.TaskId, r.Dataset, null, r.Sequence,
                         r.PreviousHash != previousHash ? $"entry {r.Sequence} does not link to the entry before it" : $"entry {r.Sequence} does not match its hash"));
                 previousHash = r.Hash;
-                (held.TryGetValue((r.TaskId, r.Dataset), out var list) ? list : held[(r.TaskId, r.Dataset)] = []).Add(r);
+                (held.TryGetValue((r.TaskId, r.Dataset, r.Round), out var list) ? list : held[(r.TaskId, r.Dataset, r.Round)] = []).Add(r);
             }
             string? root = null;
             try

@@ -18,6 +18,7 @@ public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options)
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TaskPart> TaskParts => Set<TaskPart>();
     public DbSet<ProjectedEntitlement> Entitlements => Set<ProjectedEntitlement>();
+    public DbSet<Transfers.DatasetTransfer> Transfers => Set<Transfers.DatasetTransfer>();
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -84,6 +85,19 @@ public sealed class ComputeDbContext(DbContextOptions<ComputeDbContext> options)
             e.Property(p => p.Dataset).HasMaxLength(200);
             e.Property(p => p.State).HasMaxLength(20);
             e.Property(p => p.Reason).HasMaxLength(1000);
+            e.Property(p => p.Visa).HasMaxLength(16000);
+            e.Property(p => p.Kind).HasMaxLength(20);
+        });
+        modelBuilder.Entity<Transfers.DatasetTransfer>(e =>
+        {
+            e.ToTable("transfers");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).HasMaxLength(32);
+            e.Property(t => t.TaskId).HasMaxLength(32);
+            e.Property(t => t.Node).HasMaxLength(100);
+            e.Property(t => t.Dataset).HasMaxLength(200);
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+            e.HasIndex(t => t.TaskId);
         });
         modelBuilder.MapEntitlements();
     }

@@ -1,5 +1,6 @@
 using Federation.Compute.Data;
 using Federation.Compute.Tasks;
+using Federation.Compute.Transfers;
 using Federation.Contracts;
 using Federation.ServiceDefaults.Events;
 using Federation.ServiceDefaults.Persistence;
@@ -7,22 +8,25 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Federation.ServiceDefaults.Execution;
 using Federation.ServiceDefaults.Hosting;
 
 namespace Federation.Compute.Execution;
 
 /// <summary>
-/// Runs, at the central node, the tasks the router placed there that need no dataset (plain TES tasks): their
-/// executors one after another as processes (<see cref="ProcessExecutor"/>), when the image is one the operator
-/// allows. A task is claimed by moving it QUEUED → INITIALIZING under its version (one replica wins), then RUNNING,
-/// then COMPLETE, EXECUTOR_ERROR, SYSTEM_ERROR or CANCELED, each with its event. Tasks that read datasets wait:
-/// dispatch to nodes and data transfer to the central node are not built yet.
+/// Runs, at the central node, the tasks the router placed there: plain TES tasks that need no dataset, and tasks
+/// whose datasets the nodes have copied here (<see cref="TaskRecord.CentralReady"/>), each dataset appearing
+/// read-only at its input path. Their executors run one after another as processes (<see cref="ProcessExecutor"/>),
+/// when the image is one the operator allows. A task is claimed by moving it QUEUED → INITIALIZING under its version
+/// (one replica wins), then RUNNING, then COMPLETE, EXECUTOR_ERROR, SYSTEM_ERROR or CANCELED, each with its event.
+/// Moved data is deleted once its task has ended, however it ended.
 /// </summary>
 public sealed class CentralExecutor(
     GroupCommit<ComputeDbContext> store,
     IDbContextFactory<ComputeDbContext> factory,
     ServiceDatabase<ComputeDbContext> database,
     IOptions<CentralOptions> options,
+    TransferStore transfers,
     TimeProvider clock,
     ILogger<CentralExecutor> log) : BackgroundService
 {
@@ -34,13 +38,29 @@ public sealed class CentralExecutor(
         await PollingLoop.Run(RunNext, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), clock, log, "Central executor", stoppingToken);
     }
 
-    /// <summary>Claims and runs one task; false when there was none.</summary>
+    /// <summary>Claims and runs one task; false when there was none (then deletes the moved data of ended tasks).</summary>
     private async Task<bool> RunNext(CancellationToken stoppingToken)
     {
+        if (await Claim(stoppingToken))
+            return true;
+        await DeleteMovedDataOfEndedTasks(stoppingToken);
+        return false;
+    }
+
+    private async Task DeleteMovedDataOfEndedTasks(CancellationToken stoppingToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(stoppingToken);
+        var ended = await db.Transfers.AsNoTracking()
+            .Where(t => db.Tasks.Any(k => k.Id == t.TaskId && TesStates.Final.Contains(k.State))).Select(t => t.Id).ToListAsync(stoppingToken);
+        transfers.Delete(ended);
+    }
+
+    private async Task<bool> Claim(CancellationToken stoppingToken)
+    {
         var stamp = new EventStamp(Self, Guid.NewGuid(), clock);
-        var claimed = await store.Write<(string Id, TesTask Document)?>(async (db, ct) =>
+        var claimed = await store.Write<(string Id, TesTask Document, Dictionary<string, string> Moved)?>(async (db, ct) =>
         {
-            var task = await db.Tasks.Where(t => t.State == TesStates.Queued && t.Decision != null && t.DatasetCount == 0)
+            var task = await db.Tasks.Where(t => t.State == TesStates.Queued && t.Decision != null && (t.DatasetCount == 0 || t.CentralReady))
                 .OrderBy(t => t.Id).FirstOrDefaultAsync(ct);
             if (task is null)
                 return null;
@@ -52,38 +72,42 @@ public sealed class CentralExecutor(
                 return null;
             }
             TaskLifecycle.Change(db, task, TesStates.Initializing, "claimed by the central executor", stamp);
-            return (task.Id, document);
+            var moved = await db.Transfers.AsNoTracking().Where(t => t.TaskId == task.Id).ToDictionaryAsync(t => t.Dataset, t => t.Id, ct);
+            return (task.Id, document, moved);
         });
         if (claimed is not { } work)
             return false;
-        await Run(work.Id, work.Document, stamp, stoppingToken);
+        await Run(work.Id, work.Document, work.Moved, stamp, stoppingToken);
         return true;
     }
 
-    private async Task Run(string id, TesTask document, EventStamp stamp, CancellationToken stoppingToken)
+    private async Task Run(string id, TesTask document, IReadOnlyDictionary<string, string> moved, EventStamp stamp, CancellationToken stoppingToken)
     {
-        var root = Directory.CreateTempSubdirectory($"federation-task-{id}-").FullName;
+        var root = WorkingDirectory.Create(id);
         try
         {
             foreach (var input in document.Inputs ?? [])
             {
+                if (input.Url is { } url && url.StartsWith(TaskSpec.DatasetScheme, StringComparison.Ordinal))
+                {
+                    // A dataset moved here appears at its path; one that stayed at its node (a hybrid plan) ran there.
+                    if (moved.TryGetValue(url[TaskSpec.DatasetScheme.Length..], out var transfer))
+                        await MountReadOnly(transfers.DirectoryOf(transfer), ProcessExecutor.Within(root, input.Path!), stoppingToken);
+                    continue;
+                }
                 if (input.Content is null)
                 {
                     await Finish(id, TesStates.SystemError, $"input '{input.Name ?? input.Path}': the process executor takes inline content only", stamp, null);
                     return;
                 }
-                var path = ProcessExecutor.Within(root, input.Path!);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await File.WriteAllTextAsync(path, input.Content, stoppingToken);
-                if (!OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead); // inputs are read-only
+                await WorkingDirectory.WriteReadOnly(ProcessExecutor.Within(root, input.Path!), System.Text.Encoding.UTF8.GetBytes(input.Content), stoppingToken);
             }
             await Change(id, TesStates.Running, "executors started", stamp, log => log with { StartTime = clock.GetUtcNow() });
 
             foreach (var (executor, index) in document.Executors!.Select((e, i) => (e, i)))
             {
-                var result = await ProcessExecutor.Run(executor, root, options.Value.ExecutorTimeout, () => CancelRequested(id), stoppingToken);
-                await Change(id, null, $"executor {index} exited with {result.Log.ExitCode}", stamp, log => log with { Logs = [.. log.Logs, result.Log] });
+                var result = await ProcessExecutor.Run(TesExecutors.Spec(executor), root, options.Value.ExecutorTimeout, () => CancelRequested(id), stoppingToken);
+                await Change(id, null, $"executor {index} exited with {result.Log.ExitCode}", stamp, log => log with { Logs = [.. log.Logs, TesExecutors.Log(result.Log)] });
                 if (result.Canceled)
                 {
                     await Finish(id, TesStates.Canceled, $"executor {index} stopped: cancel requested", stamp, root, document);
@@ -105,8 +129,17 @@ public sealed class CentralExecutor(
         }
         finally
         {
-            Directory.Delete(root, recursive: true);
+            WorkingDirectory.Delete(root);
+            transfers.Delete(moved.Values);
         }
+    }
+
+    private static async Task MountReadOnly(string source, string target, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+            await WorkingDirectory.WriteReadOnly(Path.Combine(target, Path.GetFileName(file)), await File.ReadAllBytesAsync(file, cancellationToken), cancellationToken);
+        WorkingDirectory.Seal(target);
     }
 
     private async Task<bool> CancelRequested(string id)

@@ -22,6 +22,9 @@ public sealed class CentralOptions
     /// </summary>
     public List<string> ProcessImages { get; set; } = [];
 
+    /// <summary>Where nodes reach the central node to upload moved datasets (default: this process's own URL).</summary>
+    public Uri? PublicUrl { get; set; }
+
     /// <summary>What the router assumes a task takes, to turn queue lengths into waiting time.</summary>
     public TimeSpan ExpectedTaskDuration { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -31,6 +34,9 @@ public sealed class CentralOptions
     public NodeCapabilities Capabilities() => new(
         Cpus ?? Environment.ProcessorCount, MemoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, Gpus, GpuMemoryBytes, long.MaxValue);
 
-    /// <summary>The router's view of the central node's policy: every built-in algorithm and the process images.</summary>
-    public IReadOnlyList<string> AllowedAlgorithms() => ["builtin:*", .. ProcessImages];
+    /// <summary>
+    /// The router's view of the central node's policy: the process images only. The built-in algorithms read a node's
+    /// own index (counts, training features), which the central node does not have: they run at the data.
+    /// </summary>
+    public IReadOnlyList<string> AllowedAlgorithms() => [.. ProcessImages];
 }

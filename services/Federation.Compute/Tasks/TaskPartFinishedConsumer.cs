@@ -14,7 +14,9 @@ namespace Federation.Compute.Tasks;
 
 /// <summary>
 /// A node's part finished: recorded on the task; when every part has, the task ends: COMPLETE with the parts'
-/// results aggregated at the central node, or the first failure's state with the node's reason. Only the node
+/// results aggregated at the central node, or the first failure's state with the node's reason. Federated training
+/// instead goes on to its next round (<see cref="FederatedRounds"/>) until its last; a plan that moved datasets to
+/// the central node goes on to the central executor (<see cref="CentralHandOver"/>). Only the node
 /// itself (its broker user) may report its part.
 /// </summary>
 public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store, TimeProvider clock, ILogger<TaskPartFinishedConsumer> log)
@@ -30,8 +32,8 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
         }
         var part = await db.TaskParts.FindAsync([finished.TaskId, finished.Node, finished.Dataset], cancellationToken);
         var task = await db.Tasks.FindAsync([finished.TaskId], cancellationToken);
-        if (part is null || task is null || TesStates.IsFinal(part.State))
-            return;
+        if (part is null || task is null || TesStates.IsFinal(part.State) || part.Round != finished.Round)
+            return; // unknown, already reported, or a late answer to an earlier round
         part.State = finished.State;
         part.Reason = finished.Reason;
         part.Result = finished.Result;
@@ -44,9 +46,28 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
         var parts = await db.TaskParts.Where(p => p.TaskId == task.Id).ToListAsync(cancellationToken);
         if (parts.Any(p => !TesStates.IsFinal(p.State)))
             return;
-        if (parts.FirstOrDefault(p => p.State != TesStates.Complete) is { } failed)
+        var failed = parts.FirstOrDefault(p => p.State != TesStates.Complete);
+        if (parts.Any(p => p.Kind == TaskPartKinds.Transfer))
+        {
+            await CentralHandOver.AllReported(db, task, parts, failed, stamp, cancellationToken);
+            return;
+        }
+        if (!task.Algorithm.StartsWith("builtin:", StringComparison.Ordinal))
+        {
+            // An image's logs and outputs are what the researcher came for, a failed part's included.
+            NodeProcessResults.Collect(task, parts, stamp.Now);
+            TaskLifecycle.Change(db, task, failed?.State ?? TesStates.Complete,
+                failed is null ? $"{parts.Count} part(s) released through their nodes' airlocks" : $"{failed.Node}/{failed.Dataset}: {failed.Reason}", stamp);
+            return;
+        }
+        if (failed is not null)
         {
             TaskLifecycle.Change(db, task, failed.State, $"{failed.Node}/{failed.Dataset}: {failed.Reason}", stamp);
+            return;
+        }
+        if (task.Training is not null)
+        {
+            FederatedRounds.Advance(db, task, parts, stamp);
             return;
         }
         var aggregate = CohortStatistics.Merge(parts.Select(p => JsonSerializer.Deserialize<DatasetCount>(p.Result!, TaskLifecycle.Json)!).ToList());

@@ -31,6 +31,15 @@ public sealed class TaskRecord
     /// <summary>TES task logs (one per attempt), JSON.</summary>
     public string? Logs { get; set; }
 
+    /// <summary>Federated training's progress (<see cref="FederatedRounds"/>): settings, round, global model, history. JSON; null for other tasks.</summary>
+    public string? Training { get; set; }
+
+    /// <summary>Every dataset the plan moves to the central node has arrived: the central executor may take the task.</summary>
+    public bool CentralReady { get; set; }
+
+    /// <summary>The task's policy when a node goes silent: false fails its parts there, true waits and sends them again when the node is back.</summary>
+    public bool WaitForNodes { get; set; }
+
     public bool CancelRequested { get; set; }
     public long Version { get; set; }
 }

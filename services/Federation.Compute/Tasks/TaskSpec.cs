@@ -1,4 +1,5 @@
 using System.Globalization;
+using Federation.Algorithms;
 using Federation.Compute.Routing;
 
 namespace Federation.Compute.Tasks;
@@ -8,7 +9,8 @@ namespace Federation.Compute.Tasks;
 /// <c>federation://datasets/&lt;id&gt;</c> URLs, the algorithm from the (first) executor's image, resources with GPUs
 /// from backend parameters, and the placement preference. Every problem is reported at once.
 /// </summary>
-public sealed record TaskSpec(IReadOnlyList<string> Datasets, TaskAlgorithm Algorithm, TaskResources Resources, PlacementPreference Preference, string? Aggregator)
+public sealed record TaskSpec(IReadOnlyList<string> Datasets, TaskAlgorithm Algorithm, TaskResources Resources, PlacementPreference Preference, string? Aggregator,
+    TrainingSettings? Training = null, bool WaitForNodes = false)
 {
     public const string DatasetScheme = "federation://datasets/";
     private const int MaxExecutors = 20, MaxItems = 200, MaxText = 4000, MaxContent = 128 * 1024;
@@ -77,6 +79,19 @@ public sealed record TaskSpec(IReadOnlyList<string> Datasets, TaskAlgorithm Algo
                 _ => Invalid(errors, PlacementPreference.Auto, $"resources.backend_parameters.{BackendParameters.Placement}", "auto, at-data or central."),
             };
         parameters.TryGetValue(BackendParameters.Aggregator, out var aggregator);
+        var waitForNodes = parameters.GetValueOrDefault(BackendParameters.OnNodeLoss) switch
+        {
+            null or "fail" => false,
+            "wait" => true,
+            _ => Invalid(errors, false, $"resources.backend_parameters.{BackendParameters.OnNodeLoss}", "fail or wait."),
+        };
+        // Federated training reads its settings from the executor's environment, as a containerised trainer would.
+        TrainingSettings? training = null;
+        if (task.Executors is { Count: > 0 } executors && executors[0].Image == FederatedTraining.Algorithm)
+        {
+            (training, var problems) = FederatedTraining.Read(executors[0].Env);
+            errors.AddRange(problems.Select(p => ($"executors[0].env.{p.Key}", p.Problem)));
+        }
 
         if (errors.Count > 0)
             return (null, errors.GroupBy(e => e.Item1).ToDictionary(g => g.Key, g => g.Select(e => e.Item2).ToArray()));
@@ -87,7 +102,9 @@ public sealed record TaskSpec(IReadOnlyList<string> Datasets, TaskAlgorithm Algo
             new TaskAlgorithm(image, Math.Max(code, 1)),
             new TaskResources(resources?.CpuCores ?? 1, (long)((resources?.RamGb ?? 1) * GiB), (int)gpus, (long)(gpuMemory * GiB)),
             preference,
-            aggregator), []);
+            aggregator,
+            training,
+            waitForNodes), []);
     }
 
     private static double Number(IReadOnlyDictionary<string, string> parameters, string key, double min, double max, List<(string, string)> errors)

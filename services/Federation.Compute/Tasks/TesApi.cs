@@ -72,6 +72,8 @@ public static class TesApi
                 Datasets = [.. spec.Datasets],
                 DatasetCount = spec.Datasets.Count,
                 Algorithm = spec.Algorithm.Id,
+                Training = spec.Training is null ? null : JsonSerializer.Serialize(FederatedRounds.Start(spec.Training), TaskLifecycle.Json),
+                WaitForNodes = spec.WaitForNodes,
                 Version = 1,
             };
             db.Tasks.Add(task);
@@ -98,7 +100,8 @@ public static class TesApi
                 TaskLifecycle.Log(task, stamp.Now, $"routed {decision.Kind}: " +
                     string.Join("; ", decision.Plan.Select(p => $"{p.Dataset} {p.Placement} at {p.Location}").DefaultIfEmpty("no datasets, central")) +
                     $"; results meet at {decision.Aggregator}");
-                TaskDispatch.Dispatch(db, task, routed, visas, stamp);
+                var holders = await db.Datasets.AsNoTracking().Where(d => spec.Datasets.Contains(d.DatasetId)).ToDictionaryAsync(d => d.DatasetId, d => d.Node, ct);
+                TaskDispatch.Dispatch(db, task, routed, visas, holders, central.Value.PublicUrl!, stamp);
             }
             return null;
         });

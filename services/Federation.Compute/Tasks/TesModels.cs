@@ -24,6 +24,18 @@ public sealed record TesExecutor(
     string? Image, IReadOnlyList<string>? Command, string? Workdir, string? Stdin, string? Stdout, string? Stderr,
     IReadOnlyDictionary<string, string>? Env, [property: JsonPropertyName("ignore_error")] bool? IgnoreError);
 
+/// <summary>TES executors and their logs to and from the shape the process executors share with the nodes.</summary>
+public static class TesExecutors
+{
+    public static Contracts.Compute.TaskExecutorSpec Spec(TesExecutor e) => new()
+    {
+        Image = e.Image!, Command = e.Command!, Workdir = e.Workdir, Stdin = e.Stdin, Stdout = e.Stdout, Stderr = e.Stderr, Env = e.Env,
+        IgnoreError = e.IgnoreError == true,
+    };
+
+    public static TesExecutorLog Log(ServiceDefaults.Execution.ExecutorRun run) => new(run.StartTime, run.EndTime, run.Stdout, run.Stderr, run.ExitCode);
+}
+
 public sealed record TesExecutorLog(
     [property: JsonPropertyName("start_time")] DateTimeOffset? StartTime,
     [property: JsonPropertyName("end_time")] DateTimeOffset? EndTime,
@@ -92,5 +104,8 @@ public static class BackendParameters
     public const string Placement = "federation.placement";
     public const string Aggregator = "federation.aggregator";
 
-    public static readonly IReadOnlyList<string> All = [Gpus, GpuMemoryGb, Placement, Aggregator];
+    /// <summary>What a node going silent does to the task's parts there: <c>fail</c> (default) or <c>wait</c> for the node to return.</summary>
+    public const string OnNodeLoss = "federation.on_node_loss";
+
+    public static readonly IReadOnlyList<string> All = [Gpus, GpuMemoryGb, Placement, Aggregator, OnNodeLoss];
 }

@@ -17,9 +17,10 @@ public sealed class NodeAuditTables : Migration
             {
                 sequence = t.Column<long>(nullable: false),
                 task_id = t.Column<string>(maxLength: 200, nullable: false),
-                owner = t.Column<string>(maxLength: 200, nullable: false),
                 dataset = t.Column<string>(maxLength: 200, nullable: false),
-                algorithm = t.Column<string>(maxLength: 300, nullable: false),
+                round = t.Column<int>(nullable: false),
+                owner = t.Column<string>(maxLength: 200, nullable: true),
+                algorithm = t.Column<string>(maxLength: 300, nullable: true),
                 visa_hash = t.Column<string>(maxLength: 64, nullable: true),
                 state = t.Column<string>(maxLength: 40, nullable: false),
                 reason = t.Column<string>(nullable: true),

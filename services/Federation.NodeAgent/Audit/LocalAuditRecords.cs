@@ -1,16 +1,18 @@
 namespace Federation.NodeAgent.Audit;
 
 /// <summary>
-/// One entry of the node's own audit chain (table <c>node_audit_entries</c>): a task part it was asked to run, what it
-/// decided and the hash of what it released. Hashed in the node's canonical form (ServiceDefaults' <c>NodeAuditForm</c>).
+/// One entry of the node's own audit chain (table <c>node_audit_entries</c>): an outcome of a task part it released (as
+/// its <c>TaskPartFinished</c> says), what ran, and the hash of what it released. Hashed in the node's canonical form
+/// (ServiceDefaults' <c>NodeAuditForm</c>).
 /// </summary>
 public sealed class LocalAuditEntry
 {
     public long Sequence { get; set; }
     public string TaskId { get; set; } = "";
-    public string Owner { get; set; } = "";
     public string Dataset { get; set; } = "";
-    public string Algorithm { get; set; } = "";
+    public int Round { get; set; }
+    public string? Owner { get; set; }
+    public string? Algorithm { get; set; }
     public string? VisaHash { get; set; }
     public string State { get; set; } = "";
     public string? Reason { get; set; }

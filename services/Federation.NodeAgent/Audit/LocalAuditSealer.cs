@@ -77,7 +77,7 @@ public sealed class LocalAuditSealer(
         var stamp = new EventStamp(new Actor($"node:{name}", "node", "node-agent"), Guid.NewGuid(), clock);
         var sealedNow = await store.Write(async (w, ct) =>
         {
-            await LocalAuditChain.Head(w, ct); // under the head's lock, like every append
+            LocalAuditChain.Head(w); // under the head's lock, like every append
             if (await w.Set<LocalAuditCheckpoint>().AnyAsync(c => c.Number == checkpoint.Number || c.FromSequence == from, ct))
                 return false;
             w.Set<LocalAuditCheckpoint>().Add(checkpoint);

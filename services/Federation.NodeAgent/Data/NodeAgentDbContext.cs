@@ -18,6 +18,7 @@ public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> opti
     public DbSet<WithdrawnSubject> Withdrawn => Set<WithdrawnSubject>();
     public DbSet<IndexedSubject> Subjects => Set<IndexedSubject>();
     public DbSet<SubjectKind> SubjectKinds => Set<SubjectKind>();
+    public DbSet<Airlock.HeldRelease> HeldReleases => Set<Airlock.HeldRelease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -69,6 +70,22 @@ public sealed class NodeAgentDbContext(DbContextOptions<NodeAgentDbContext> opti
             e.HasKey(w => new { w.DatasetId, w.SubjectId });
             e.Property(w => w.DatasetId).HasMaxLength(200);
             e.Property(w => w.SubjectId).HasMaxLength(200);
+        });
+        modelBuilder.Entity<Airlock.HeldRelease>(e =>
+        {
+            e.ToTable("held_releases");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.TaskId).HasMaxLength(32);
+            e.Property(r => r.Dataset).HasMaxLength(200);
+            e.Property(r => r.Algorithm).HasMaxLength(500);
+            e.Property(r => r.Owner).HasMaxLength(200);
+            e.Property(r => r.PartState).HasMaxLength(20);
+            e.Property(r => r.PartReason).HasMaxLength(1000);
+            e.Property(r => r.State).HasMaxLength(20);
+            e.Property(r => r.DecidedBy).HasMaxLength(200);
+            e.Property(r => r.Reason).HasMaxLength(1000);
+            e.Property(r => r.Version).IsConcurrencyToken();
+            e.HasIndex(r => new { r.State, r.Id });
         });
         modelBuilder.Entity<PublishedDataset>(e =>
         {

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 
 namespace Federation.NodeAgent.Images;
 
-/// <summary>Orthanc's REST API (1.10+): <c>/changes</c>, <c>/instances</c>, <c>/instances/{id}/simplified-tags</c>.</summary>
-public sealed class OrthancImageSource(HttpClient http) : IImageSource
+/// <summary>Orthanc's REST API (1.10+): <c>/changes</c>, <c>/instances</c>, <c>/instances/{id}/simplified-tags</c>, <c>/instances/{id}/numpy</c>.</summary>
+public sealed class OrthancImageSource(HttpClient http) : IImageSource, IImageContent
 {
     private const int PageSize = 500;
 
@@ -53,6 +53,38 @@ public sealed class OrthancImageSource(HttpClient http) : IImageSource
 
     public async Task<long> InstanceCount(CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<JsonObject>("/statistics", cancellationToken))!["CountInstances"]!.GetValue<long>();
+
+    public async Task<ImagePixels?> Pixels(string instanceId, CancellationToken cancellationToken)
+    {
+        var tags = await SimplifiedTags(instanceId, cancellationToken);
+        using var response = await http.GetAsync($"/instances/{Uri.EscapeDataString(instanceId)}/numpy", cancellationToken);
+        if (tags is null || response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        var bits = int.TryParse(tags["BitsStored"]?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var stored) && stored is > 0 and <= 32 ? stored : 8;
+        return new ImagePixels(NumpyArray.Read(await response.Content.ReadAsByteArrayAsync(cancellationToken)), Math.Pow(2, bits) - 1);
+    }
+
+    public async Task<(byte[] Content, string Extension)?> File(string instanceId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/instances/{Uri.EscapeDataString(instanceId)}/file", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsByteArrayAsync(cancellationToken), ".dcm");
+    }
+
+    public async Task<string?> Tag(string instanceId, string keyword, CancellationToken cancellationToken) =>
+        (await SimplifiedTags(instanceId, cancellationToken))?[keyword] is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : null;
+
+    private async Task<JsonObject?> SimplifiedTags(string instanceId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/instances/{Uri.EscapeDataString(instanceId)}/simplified-tags", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+    }
 
     // DICOM dates are yyyyMMdd; only the year is kept (enough for age bands, less identifying).
     private static int? Year(string dicomDate) =>

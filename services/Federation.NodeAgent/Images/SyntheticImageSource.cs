@@ -15,7 +15,7 @@ public sealed record SyntheticCollection(string Name, int Subjects, IReadOnlyLis
 /// millions costs no memory. Subjects have near-equal numbers of images; a subject's images fill series of
 /// <c>seriesSize</c>, <c>seriesPerStudy</c> series a study. Nothing here resembles real people: ids are counters.
 /// </summary>
-public sealed class SyntheticImageSource : IImageSource
+public sealed class SyntheticImageSource : IImageSource, IImageContent
 {
     private const int ChangePage = 1000;
 
@@ -85,13 +85,51 @@ public sealed class SyntheticImageSource : IImageSource
         return Task.FromResult(new InstanceIdPage(ids, end, end >= instances));
     }
 
+    /// <summary>
+    /// An 8×8 8-bit image whose brightness follows its study's label (<see cref="Tag"/>: StudyDescription "malignant"
+    /// or "benign", half each by subject) with noise, so the built-in federated classifier has something to learn.
+    /// </summary>
+    public async Task<ImagePixels?> Pixels(string instanceId, CancellationToken cancellationToken)
+    {
+        if (await Describe(instanceId, cancellationToken) is null)
+            return null;
+        var g = Number(instanceId);
+        var malignant = Malignant(g);
+        var values = new float[64];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = (malignant ? 120 : 90) + (float)(Mix(seed, g, 100 + i) % 90);
+        return new ImagePixels(values, 255);
+    }
+
+    /// <summary>The image as a binary PGM (8×8, 8-bit): a file any program can read, standing in for DICOM.</summary>
+    public async Task<(byte[] Content, string Extension)?> File(string instanceId, CancellationToken cancellationToken)
+    {
+        if (await Pixels(instanceId, cancellationToken) is not { } pixels)
+            return null;
+        return ([.. System.Text.Encoding.ASCII.GetBytes("P5\n8 8\n255\n"), .. pixels.Values.Select(v => (byte)Math.Clamp(v, 0, 255))], ".pgm");
+    }
+
+    /// <summary>The synthetic images carry one tag beyond the index: StudyDescription, the study's label.</summary>
+    public async Task<string?> Tag(string instanceId, string keyword, CancellationToken cancellationToken) =>
+        keyword == "StudyDescription" && await Describe(instanceId, cancellationToken) is not null ? (Malignant(Number(instanceId)) ? "malignant" : "benign") : null;
+
+    private bool Malignant(long g) => Mix(seed, SubjectOf(g), 2) % 2 == 0;
+
+    /// <summary>The subject of image g: the first <c>larger</c> subjects have one image more than the rest.</summary>
+    private long SubjectOf(long g)
+    {
+        var boundary = larger * (perSubject + 1);
+        return g < boundary ? g / (perSubject + 1) : larger + (g - boundary) / perSubject;
+    }
+
+    private long Number(string instanceId) => long.Parse(instanceId.AsSpan(idPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
+
     private string InstanceId(long g) => idPrefix + g.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Image g: its subject s and its place k among the subject's images decide everything else.</summary>
     private ImageRecord Image(long g)
     {
-        var boundary = larger * (perSubject + 1);
-        var s = g < boundary ? g / (perSubject + 1) : larger + (g - boundary) / perSubject;
+        var s = SubjectOf(g);
         var k = g - (s * perSubject + Math.Min(s, larger));
         var c = 0;
         while (s >= firstSubjectOf[c + 1])

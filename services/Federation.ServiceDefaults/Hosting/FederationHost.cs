@@ -44,7 +44,7 @@ public static class FederationHost
     }
 
     /// <summary>Picks the modules named by <c>Federation:Roles</c> and adds what every role needs.</summary>
-    public static IReadOnlyList<IFederationModule> AddFederationDefaults(this WebApplicationBuilder builder, IReadOnlyList<IFederationModule> catalog)
+    public static IReadOnlyList<IFederationModule> AddFederationDefaults(this WebApplicationBuilder builder, IReadOnlyList<RoleDefinition> catalog)
     {
         var options = ReadOptions(builder.Configuration);
         var modules = RoleSelection.Select(options.Roles, catalog);
@@ -54,8 +54,11 @@ public static class FederationHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
         builder.AddFederationTelemetry(modules.Select(m => m.Role));
-        builder.AddFederationHttp(options);
-        builder.AddFederationSecurity();
+        if (ServeApi(modules, builder.Configuration))
+        {
+            builder.AddFederationHttp(options);
+            builder.AddFederationSecurity();
+        }
         return modules;
     }
 
@@ -65,24 +68,34 @@ public static class FederationHost
         foreach (var module in modules)
             module.AddServices(builder);
         // After the modules' stores: hosted services stop in reverse order, so the last window of security events is
-        // written while the store's commit loop still runs.
-        builder.Services.AddHostedService<SecurityEventPublisher>();
+        // written while the store's commit loop still runs. Only where an API is served: nothing else refuses requests.
+        if (ServeApi(modules, builder.Configuration))
+            builder.Services.AddHostedService<SecurityEventPublisher>();
         builder.AddFederationMessaging(bus =>
         {
             foreach (var module in modules)
                 module.AddConsumers(bus);
         });
-        builder.RequireAuthorityUnlessLocal();
+        if (ServeApi(modules, builder.Configuration))
+            builder.RequireAuthorityUnlessLocal();
     }
 
     public static void MapModules(this WebApplication app, IReadOnlyList<IFederationModule> modules)
     {
-        app.UseFederationHttp();
-        app.UseFederationSecurity();
+        var serving = ServeApi(modules, app.Configuration);
+        if (serving)
+        {
+            app.UseFederationHttp();
+            app.UseFederationSecurity();
+        }
         app.MapHealthEndpoints();
-        foreach (var module in modules)
+        foreach (var module in modules.Where(m => serving && m.ServesApi(app.Configuration)))
             module.MapEndpoints(app);
     }
+
+    // A process that serves no API (node agents) does not load, configure or JIT the API plumbing: the node agent's
+    // memory budget (issue 7) is mostly code and libraries, not data.
+    private static bool ServeApi(IReadOnlyList<IFederationModule> modules, IConfiguration configuration) => modules.Any(m => m.ServesApi(configuration));
 
     private static FederationOptions ReadOptions(IConfiguration configuration)
     {

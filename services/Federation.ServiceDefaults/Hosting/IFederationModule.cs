@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using MassTransit;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,13 @@ public interface IFederationModule
 
     /// <summary>What this role listens to: one consumer per line.</summary>
     void AddConsumers(IBusRegistrationConfigurator bus);
+
+    /// <summary>
+    /// Whether the role, so configured, serves an HTTP API. A process whose roles serve none (a node agent without a
+    /// manual airlock) starts without the API plumbing (OpenAPI, token validation, rate limits, ProblemDetails): only
+    /// the health endpoints listen. Asked before <see cref="AddServices"/>, hence from the configuration.
+    /// </summary>
+    bool ServesApi(IConfiguration configuration) => true;
 
     /// <summary>The module's HTTP routes.</summary>
     void MapEndpoints(IEndpointRouteBuilder app);

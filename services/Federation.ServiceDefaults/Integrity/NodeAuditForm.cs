@@ -12,8 +12,8 @@ namespace Federation.ServiceDefaults.Integrity;
 /// the audit role that cross-checks them. Fields are length-prefixed like the audit role's entries:
 /// <code>
 /// field(s) = uint32 big-endian byte length of UTF-8(s) ‖ UTF-8(s);   field(null) = FF FF FF FF
-/// hash     = SHA-256( field("federation-node-audit-entry/v1") ‖ field(node) ‖ field(sequence) ‖ field(taskId) ‖ field(owner)
-///            ‖ field(dataset) ‖ field(algorithm) ‖ field(visaHash) ‖ field(state) ‖ field(reason) ‖ field(resultHash)
+/// hash     = SHA-256( field("federation-node-audit-entry/v1") ‖ field(node) ‖ field(sequence) ‖ field(taskId) ‖ field(dataset)
+///            ‖ field(round) ‖ field(owner) ‖ field(algorithm) ‖ field(visaHash) ‖ field(state) ‖ field(reason) ‖ field(resultHash)
 ///            ‖ field(recordedAt) ‖ field(previousHash) )
 /// </code>
 /// Times UTC <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>; hashes lowercase hex; the first entry's previous hash is 64 zeros.
@@ -29,8 +29,8 @@ public static class NodeAuditForm
         using var buffer = new MemoryStream(512);
         foreach (var field in new[]
                  {
-                     Domain, node, r.Sequence.ToString(CultureInfo.InvariantCulture), r.TaskId, r.Owner, r.Dataset, r.Algorithm, r.VisaHash, r.State,
-                     r.Reason, r.ResultHash, Time(r.RecordedAt), r.PreviousHash,
+                     Domain, node, r.Sequence.ToString(CultureInfo.InvariantCulture), r.TaskId, r.Dataset, r.Round.ToString(CultureInfo.InvariantCulture),
+                     r.Owner, r.Algorithm, r.VisaHash, r.State, r.Reason, r.ResultHash, Time(r.RecordedAt), r.PreviousHash,
                  })
             Field(buffer, field);
         return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));

@@ -3,7 +3,6 @@ using Federation.Contracts.Audit;
 using Federation.Contracts.Compute;
 using Federation.Contracts.Consent;
 using Federation.Contracts.Discovery;
-using Federation.Contracts.Security;
 
 namespace Federation.ServiceDefaults.Messaging;
 
@@ -44,11 +43,14 @@ public static class NodeBrokerAccess
     /// <summary>A node agent's bus endpoint prefix; MassTransit appends a 32-hex-digit id (see MessagingExtensions).</summary>
     public static string BusEndpointPrefix(string node) => QueueOf(node, "bus");
 
-    /// <summary>What nodes publish: dataset descriptions, answers to count queries, heartbeats, finished task parts, the requests they refused, their local audit checkpoints.</summary>
+    /// <summary>
+    /// What nodes publish: dataset descriptions, answers to count queries, heartbeats, task parts finished or held at the
+    /// airlock, their local audit checkpoints. (A node agent serves no API, so it refuses no requests: no security events.)
+    /// </summary>
     public static readonly IReadOnlyList<Type> Published =
     [
         typeof(DatasetPublished), typeof(DatasetUpdated), typeof(DatasetRetired), typeof(CountAnswer), typeof(NodeHeartbeat), typeof(TaskPartFinished),
-        typeof(SecurityEventsObserved), typeof(NodeAuditCheckpointSealed),
+        typeof(TaskPartHeld), typeof(NodeAuditCheckpointSealed),
     ];
 
     /// <summary>What nodes consume by message type: federated count queries and consent withdrawals (task parts are sent to their own queue).</summary>

@@ -46,10 +46,11 @@ public static class PersistenceExtensions
         OutboxSignal<TDb>? signal = null)
         where TDb : ServiceDbContext
     {
+        // One method per provider: a process on PostgreSQL never loads the SQLite assemblies, and the reverse.
         if (provider == StoreProvider.PostgreSql)
-            options.UseNpgsql(connectionString);
+            OnPostgreSql(options, connectionString);
         else
-            options.UseSqlite(connectionString);
+            OnSqlite(options, connectionString);
         options.UseSnakeCaseNamingConvention();
         if (signal is not null)
             options.AddInterceptors(new OutboxCommitInterceptor<TDb>(signal));
@@ -58,6 +59,10 @@ public static class PersistenceExtensions
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         return options;
     }
+
+    private static void OnPostgreSql(DbContextOptionsBuilder options, string connectionString) => options.UseNpgsql(connectionString);
+
+    private static void OnSqlite(DbContextOptionsBuilder options, string connectionString) => options.UseSqlite(connectionString);
 
     internal static (StoreProvider Provider, string ConnectionString, string Location) Resolve(IConfiguration configuration, string service)
     {
@@ -93,7 +98,9 @@ public static class PersistenceExtensions
             throw new StartupConfigurationException($"Federation:DataDirectory '{directory}' cannot be created ({ex.Message}).");
         }
         var file = Path.Combine(directory, $"{service}.db");
-        var sqlite = new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30, Pooling = true };
-        return (StoreProvider.Sqlite, sqlite.ConnectionString, file);
+        return (StoreProvider.Sqlite, SqliteConnectionString(file), file);
     }
+
+    private static string SqliteConnectionString(string file) =>
+        new SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30, Pooling = true }.ConnectionString;
 }

@@ -27,9 +27,12 @@ public static class TelemetryExtensions
         // at about 15 % of an access write's CPU here. Trace context still flows between processes
         // (W3C headers through HTTP and MassTransit, traceparent in outbox rows) wherever spans are
         // listened to, e.g. by a collector-enabled deployment or a test's ActivityListener.
-        if (!exportOtlp)
-            return builder;
+        return exportOtlp ? builder.AddExportedTelemetry(serviceName, roles) : builder;
+    }
 
+    // Its own method: without an exporter the process does not even load the OpenTelemetry assemblies.
+    private static IHostApplicationBuilder AddExportedTelemetry(this IHostApplicationBuilder builder, string serviceName, IEnumerable<string> roles)
+    {
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

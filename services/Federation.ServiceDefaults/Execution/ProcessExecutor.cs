@@ -1,20 +1,31 @@
 using System.Diagnostics;
 using System.Text;
-using Federation.Compute.Tasks;
+using Federation.Contracts.Compute;
 
-namespace Federation.Compute.Execution;
+namespace Federation.ServiceDefaults.Execution;
+
+/// <summary>What one executor did: when, its output (each stream capped for the log), its exit code.</summary>
+public sealed record ExecutorRun(DateTimeOffset StartTime, DateTimeOffset EndTime, string Stdout, string Stderr, int ExitCode);
+
+/// <summary>One output file brought back from a node: its TES path, size, and content (UTF-8 text, else base64).</summary>
+public sealed record ReleasedOutput(string Path, long SizeBytes, string? Text, string? Base64);
+
+/// <summary>What a researcher's executors did at a node: their logs and outputs, as the node's airlock judged and released them (a part's result).</summary>
+public sealed record ProcessResult(IReadOnlyList<ExecutorRun> Logs, IReadOnlyList<ReleasedOutput> Outputs);
 
 /// <summary>
-/// Runs one TES executor as a plain process (no container here): the command in the task's fresh working
-/// directory, with its environment, stdin, and stdout/stderr captured (also written to the paths asked for).
-/// TES paths are absolute inside a container; here they are taken relative to the working directory.
+/// Runs one TES executor as a plain process (no container here), at the central node and at the nodes alike: the
+/// command in the task's fresh working directory, with its environment, stdin, and stdout/stderr captured (also
+/// written to the paths asked for). TES paths are absolute inside a container; here they are taken relative to the
+/// working directory, whose path the process finds in <c>TES_ROOT</c>. A container or Kubernetes Job executor would
+/// take the same spec and give the same <see cref="ExecutorRun"/>.
 /// </summary>
 public static class ProcessExecutor
 {
     /// <summary>Output kept in the task log per stream; the rest goes to the file the executor names, if any.</summary>
     private const int LogLimit = 64 * 1024;
 
-    public sealed record Result(TesExecutorLog Log, bool Canceled, bool TimedOut);
+    public sealed record Result(ExecutorRun Log, bool Canceled, bool TimedOut);
 
     public static string Within(string root, string tesPath)
     {
@@ -24,9 +35,9 @@ public static class ProcessExecutor
         return full;
     }
 
-    public static async Task<Result> Run(TesExecutor executor, string root, TimeSpan timeout, Func<Task<bool>> cancelRequested, CancellationToken stopping)
+    public static async Task<Result> Run(TaskExecutorSpec executor, string root, TimeSpan timeout, Func<Task<bool>> cancelRequested, CancellationToken stopping)
     {
-        var command = executor.Command!;
+        var command = executor.Command;
         var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = executor.Workdir is { Length: > 0 } w ? Within(root, w) : root,
@@ -50,7 +61,7 @@ public static class ProcessExecutor
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            return new Result(new TesExecutorLog(begun, DateTimeOffset.UtcNow, "", $"could not start '{command[0]}': {ex.Message}", 127), false, false);
+            return new Result(new ExecutorRun(begun, DateTimeOffset.UtcNow, "", $"could not start '{command[0]}': {ex.Message}", 127), false, false);
         }
         using (process)
         {
@@ -87,7 +98,7 @@ public static class ProcessExecutor
                 await File.WriteAllTextAsync(Within(root, outPath), output, CancellationToken.None);
             if (executor.Stderr is { } errPath)
                 await File.WriteAllTextAsync(Within(root, errPath), errors, CancellationToken.None);
-            return new Result(new TesExecutorLog(begun, DateTimeOffset.UtcNow, Cap(output), Cap(errors), process.ExitCode), canceled, timedOut);
+            return new Result(new ExecutorRun(begun, DateTimeOffset.UtcNow, Cap(output), Cap(errors), process.ExitCode), canceled, timedOut);
         }
     }
 
