@@ -25,15 +25,10 @@ public sealed class TaskPartFinishedConsumer(GroupCommit<ComputeDbContext> store
     protected override async Task Apply(ComputeDbContext db, ConsumeContext<TaskPartFinished> context, CancellationToken cancellationToken)
     {
         var finished = context.Message;
-        if (!BrokerUser.Of(context).MaySpeakFor(finished.Node))
-        {
-            log.LogWarning("A result for node {Node}'s part of task {Task} came from another node's user: dropped", finished.Node, finished.TaskId);
+        if (await NodeReports.OpenPart(db, context, finished.TaskId, finished.Node, finished.Dataset, finished.Round, log, cancellationToken)
+            is not { } open)
             return;
-        }
-        var part = await db.TaskParts.FindAsync([finished.TaskId, finished.Node, finished.Dataset], cancellationToken);
-        var task = await db.Tasks.FindAsync([finished.TaskId], cancellationToken);
-        if (part is null || task is null || TesStates.IsFinal(part.State) || part.Round != finished.Round)
-            return; // unknown, already reported, or a late answer to an earlier round
+        var (part, task) = open;
         part.State = finished.State;
         part.Reason = finished.Reason;
         part.Result = finished.Result;

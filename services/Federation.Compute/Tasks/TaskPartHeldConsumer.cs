@@ -19,15 +19,10 @@ public sealed class TaskPartHeldConsumer(GroupCommit<ComputeDbContext> store, Ti
     protected override async Task Apply(ComputeDbContext db, ConsumeContext<TaskPartHeld> context, CancellationToken cancellationToken)
     {
         var held = context.Message;
-        if (!BrokerUser.Of(context).MaySpeakFor(held.Node))
-        {
-            log.LogWarning("A hold for node {Node}'s part of task {Task} came from another node's user: dropped", held.Node, held.TaskId);
+        if (await NodeReports.OpenPart(db, context, held.TaskId, held.Node, held.Dataset, held.Round, log, cancellationToken) is not { } open
+            || TesStates.IsFinal(open.Task.State))
             return;
-        }
-        var part = await db.TaskParts.FindAsync([held.TaskId, held.Node, held.Dataset], cancellationToken);
-        var task = await db.Tasks.FindAsync([held.TaskId], cancellationToken);
-        if (part is null || task is null || TesStates.IsFinal(part.State) || part.Round != held.Round || TesStates.IsFinal(task.State))
-            return;
+        var task = open.Task;
         TaskLifecycle.PartChanged(db, task, held.Node, held.Dataset, TesStates.Paused, held.Reason,
             new EventStamp(Actor.Service(ComputeModule.Name), held.CorrelationId, clock));
     }

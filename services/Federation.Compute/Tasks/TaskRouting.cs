@@ -9,7 +9,8 @@ namespace Federation.Compute.Tasks;
 /// <summary>Gathers what the router decides on from this role's own store (registry, dataset facts, entitlements) and asks it.</summary>
 public static class TaskRouting
 {
-    public static async Task<RoutingDecision> Decide(ComputeDbContext db, string taskId, string owner, TaskSpec spec, CentralOptions central,
+    /// <returns>The decision, and each known dataset's holding node (dispatch sends moves there).</returns>
+    public static async Task<(RoutingDecision Decision, IReadOnlyDictionary<string, string> Holders)> Decide(ComputeDbContext db, string taskId, string owner, TaskSpec spec, CentralOptions central,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var datasets = await db.Datasets.AsNoTracking().Where(d => spec.Datasets.Contains(d.DatasetId) && !d.Retired && d.Node != "")
@@ -26,6 +27,7 @@ public static class TaskRouting
             new CentralFacts(central.Country, central.Institution, central.Capabilities(), centralQueue, central.AllowedAlgorithms()),
             await db.Entitlements.ActiveDatasets(owner, now.UtcDateTime, cancellationToken),
             central.ExpectedTaskDuration);
-        return HybridRouter.Decide(new RoutingRequest(taskId, spec.Algorithm, spec.Resources, spec.Datasets, spec.Preference, spec.Aggregator), context);
+        return (HybridRouter.Decide(new RoutingRequest(taskId, spec.Algorithm, spec.Resources, spec.Datasets, spec.Preference, spec.Aggregator), context),
+            datasets.ToDictionary(d => d.DatasetId, d => d.Node));
     }
 }

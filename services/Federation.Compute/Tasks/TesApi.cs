@@ -83,7 +83,7 @@ public static class TesApi
                 Placement = spec.Preference switch { Routing.PlacementPreference.AtData => "at-data", Routing.PlacementPreference.Central => "central", _ => "auto" },
             }, id, task.Version));
 
-            var decision = await TaskRouting.Decide(db, id, owner, spec, central.Value, stamp.Now, ct);
+            var (decision, holders) = await TaskRouting.Decide(db, id, owner, spec, central.Value, stamp.Now, ct);
             var routed = new TaskRouted
             {
                 TaskId = id, Owner = owner, Routed = decision.Routed, Kind = decision.Kind, Plan = decision.Plan, Aggregator = decision.Aggregator,
@@ -100,7 +100,6 @@ public static class TesApi
                 TaskLifecycle.Log(task, stamp.Now, $"routed {decision.Kind}: " +
                     string.Join("; ", decision.Plan.Select(p => $"{p.Dataset} {p.Placement} at {p.Location}").DefaultIfEmpty("no datasets, central")) +
                     $"; results meet at {decision.Aggregator}");
-                var holders = await db.Datasets.AsNoTracking().Where(d => spec.Datasets.Contains(d.DatasetId)).ToDictionaryAsync(d => d.DatasetId, d => d.Node, ct);
                 TaskDispatch.Dispatch(db, task, routed, visas, holders, central.Value.PublicUrl!, stamp);
             }
             return null;

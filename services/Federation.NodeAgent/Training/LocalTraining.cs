@@ -77,8 +77,7 @@ public sealed class LocalTraining(IDbContextFactory<NodeAgentDbContext> database
     private async Task<IReadOnlyList<(string Study, Example Example)>> Read(NodeAgentDbContext db, DatasetSettings dataset, TrainingSettings settings,
         CancellationToken cancellationToken)
     {
-        var studies = await db.Instances.AsNoTracking()
-            .Where(i => i.Collection == dataset.Collection && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == i.PatientId))
+        var studies = await DatasetImages.Of(db, dataset)
             .GroupBy(i => i.StudyUid)
             .Select(g => new { Study = g.Key, Image = g.Min(i => i.InstanceId)! })
             .ToListAsync(cancellationToken);
