@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Federation.NodeAgent.Indexing;
 
 /// <summary>
-/// Records a withdrawal for one of this node's datasets and marks the published descriptions stale, in one
+/// Records a withdrawal for one of this node's datasets and asks for the descriptions again, in one
 /// transaction with the inbox row; the indexer republishes the counts without the subject.
 /// Withdrawals for other nodes' datasets are not this node's business and change nothing.
 /// </summary>
@@ -22,9 +22,6 @@ public sealed class ConsentWithdrawnConsumer(GroupCommit<NodeAgentDbContext> sto
             return;
         if (await db.Withdrawn.FindAsync([withdrawn.DatasetId, withdrawn.SubjectId], cancellationToken) is null)
             db.Withdrawn.Add(new WithdrawnSubject { DatasetId = withdrawn.DatasetId, SubjectId = withdrawn.SubjectId, RecordedAt = withdrawn.RecordedAt.UtcDateTime });
-        var cursor = await db.Cursors.FindAsync([1], cancellationToken);
-        if (cursor is null)
-            db.Cursors.Add(cursor = new IndexCursor());
-        cursor.DescriptionsStale = true;
+        await DescriptionRequests.Ask(db, cancellationToken);
     }
 }

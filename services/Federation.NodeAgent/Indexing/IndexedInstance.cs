@@ -51,8 +51,19 @@ public sealed class IndexCursor
     public long LastChange { get; set; }
     public bool Reconciled { get; set; }
 
-    /// <summary>Something besides the images changed the descriptions (a withdrawal, a reconciliation): republish at the next step.</summary>
-    public bool DescriptionsStale { get; set; }
+    /// <summary>
+    /// How many times something besides the images changed the descriptions (a withdrawal, a reconciliation pass):
+    /// raised only by <see cref="Indexing.DescriptionRequests.Ask"/>, in one statement, so that concurrent askers never
+    /// overwrite each other.
+    /// </summary>
+    public long DescriptionsAsked { get; set; }
+
+    /// <summary>
+    /// The value of <see cref="DescriptionsAsked"/> that the indexer read before it last described the datasets: while
+    /// the two differ, the next step describes again. A request committed while the indexer was describing leaves them
+    /// different, so it is never lost (a flag cleared after describing could swallow it).
+    /// </summary>
+    public long DescriptionsPublished { get; set; }
 
     /// <summary>The number of the running reconciliation pass, or of the last one.</summary>
     public long ReconcilePass { get; set; }

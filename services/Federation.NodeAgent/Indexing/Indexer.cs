@@ -83,13 +83,15 @@ public sealed class Indexer(
             log.LogInformation("The store holds {Stored} images, the index {Indexed}: reconciling", stored, cursor.Instances);
             Reconciler.Begin(cursor);
         }
-        var publish = changed.Count > 0 || cursor.DescriptionsStale;
+        // Requests committed after this read are described again at the next step (see IndexCursor.DescriptionsPublished).
+        var asked = cursor.DescriptionsAsked;
+        var publish = changed.Count > 0 || cursor.DescriptionsPublished != asked;
         await db.SaveChangesAsync(cancellationToken); // the index first, so that the summaries and descriptions below read it
         await SubjectSummaries.Refresh(db, changed, cancellationToken);
         if (publish && !mismatch)
         {
             await DescriptionPublisher.PublishChanged(db, options.Value, clock, log, cancellationToken);
-            cursor.DescriptionsStale = false;
+            cursor.DescriptionsPublished = asked;
             await db.SaveChangesAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

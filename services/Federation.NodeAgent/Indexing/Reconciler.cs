@@ -108,11 +108,11 @@ internal sealed class Reconciler(IDbContextFactory<NodeAgentDbContext> factory, 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // Images outside any collection count in no summary: one statement.
             deleted += await db.Instances.Where(i => i.Pass < pass && i.Collection == null).ExecuteDeleteAsync(cancellationToken);
+            await DescriptionRequests.Ask(db, cancellationToken);
             var cursor = await db.Cursors.SingleAsync(c => c.Id == 1, cancellationToken);
             cursor.Instances = await db.Instances.LongCountAsync(cancellationToken);
             cursor.ReconcileNext = null;
             cursor.Reconciled = true;
-            cursor.DescriptionsStale = true;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return (deleted, cursor.Instances);

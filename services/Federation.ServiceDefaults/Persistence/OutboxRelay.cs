@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
+using Federation.ServiceDefaults.Messaging;
 using Federation.ServiceDefaults.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,7 @@ internal sealed class OutboxRelay<TDb>(
     ServiceDatabase<TDb> database,
     OutboxSignal<TDb> signal,
     IBus bus,
+    IBusControl busControl,
     TimeProvider clock,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay<TDb>> log) : BackgroundService where TDb : ServiceDbContext
@@ -64,6 +66,7 @@ internal sealed class OutboxRelay<TDb>(
             log.LogWarning("Outbox relay of {Service} is paused (Federation:Outbox:RelayPaused): events stay in its outbox", database.Service);
             return;
         }
+        await busControl.WhenReady(clock, stoppingToken);
         var failures = 0;
         var lastPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,0 +1,24 @@
+using Federation.NodeAgent.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Federation.NodeAgent.Indexing;
+
+/// <summary>
+/// Asks the indexer to describe the datasets again at its next step, for changes it cannot see in the store's log
+/// (a consent withdrawal, images removed by a reconciliation pass). Call inside the transaction of the change.
+/// </summary>
+public static class DescriptionRequests
+{
+    public static async Task Ask(NodeAgentDbContext db, CancellationToken cancellationToken)
+    {
+        // One statement under the row's lock: two askers committing at once both count, whatever either read before.
+        if (await db.Cursors.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.DescriptionsAsked, c => c.DescriptionsAsked + 1),
+                cancellationToken) > 0)
+            return;
+        // No cursor in the database yet: the indexer has not started, or an earlier unit of this batch created it unsaved.
+        var cursor = await db.Cursors.FindAsync([1], cancellationToken);
+        if (cursor is null)
+            db.Cursors.Add(cursor = new IndexCursor());
+        cursor.DescriptionsAsked++;
+    }
+}
