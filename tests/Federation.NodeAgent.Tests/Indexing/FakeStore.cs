@@ -32,11 +32,19 @@ internal sealed class FakeStore : IImageSource
     /// <summary>Unlogged, as in Orthanc 1.10 (which even drops the image's earlier log entry: the indexer must not depend on it).</summary>
     public void Delete(string instanceId) => images.RemoveAll(i => i.InstanceId == instanceId);
 
-    public Task<ChangePage> ChangesSince(long since, CancellationToken cancellationToken)
+    /// <summary>Runs once, at the next read of the change log: the indexer has read its cursor and holds its transaction open.</summary>
+    public Func<Task>? BeforeNextChanges { get; set; }
+
+    public async Task<ChangePage> ChangesSince(long since, CancellationToken cancellationToken)
     {
+        if (BeforeNextChanges is { } hook)
+        {
+            BeforeNextChanges = null;
+            await hook();
+        }
         var page = log.Where(c => c.Seq > since).Take(ChangePage).ToList();
         var last = page.Count > 0 ? page[^1].Seq : Math.Min(since, log.Count);
-        return Task.FromResult(new ChangePage(page, last, last >= log.Count));
+        return new ChangePage(page, last, last >= log.Count);
     }
 
     public Task<ImageRecord?> Describe(string instanceId, CancellationToken cancellationToken) =>
