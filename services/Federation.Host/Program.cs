@@ -1,5 +1,6 @@
 using Federation.Host;
 using Federation.ServiceDefaults.Hosting;
+using Federation.ServiceDefaults.Messaging;
 
 try
 {
@@ -8,6 +9,8 @@ try
     builder.AddModules(roles);
 
     var app = builder.Build();
+    if (TopologyDeployment.Requested(app.Configuration))
+        return await TopologyDeployment.Run(app.Services, Console.Out); // a one-off step before the roles' first start
     app.MapModules(roles);
     await app.RunAsync();
     return 0;

@@ -35,6 +35,8 @@ public static class MessagingExtensions
             addConsumers(bus);
             if (broker is null)
             {
+                if (options.DeployTopology)
+                    throw new StartupConfigurationException("Federation:Messaging:DeployTopology needs a broker (ConnectionStrings:rabbitmq): the in-memory bus has no topology to deploy.");
                 bus.UsingInMemory((context, cfg) =>
                 {
                     cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
@@ -63,6 +65,7 @@ public static class MessagingExtensions
                 // a node's user may declare and read only queues with its node's prefix.
                 cfg.OverrideDefaultBusEndpointQueueName($"{options.BusEndpointPrefix}-{Guid.NewGuid():N}");
                 BrokerUser.StampOutgoing(cfg, broker.Username);
+                cfg.DeployTopologyOnly = options.DeployTopology;
                 cfg.PrefetchCount = options.PrefetchCount;
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 cfg.ConfigureEndpoints(context);

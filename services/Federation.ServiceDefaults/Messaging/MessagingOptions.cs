@@ -24,6 +24,12 @@ public sealed class MessagingOptions
     /// </summary>
     public string BusEndpointPrefix { get; set; } = "federation-bus";
 
+    /// <summary>
+    /// Run once to declare the selected roles' queues, exchanges and bindings on the broker, then exit without
+    /// consuming (see <see cref="TopologyDeployment"/>).
+    /// </summary>
+    public bool DeployTopology { get; set; }
+
     /// <summary>Messages each endpoint processes at once.</summary>
     public int ConcurrentMessageLimit { get; set; } = 200;
 
