@@ -53,6 +53,19 @@ public sealed class FederatedSearchTests(Infrastructure infrastructure) : IClass
         Assert.Null(anonymous["subjects"]);
         Assert.All(anonymous["datasets"]!.AsArray(), d => Assert.Null(d!["subjects"]));
 
+        // Who asked what, and how much they saw, is in the audit trail (the counts are not).
+        using var auditor = await hostA.SignIn("auditor");
+        var asked = (await Eventually.Until(() => auditor.AuditTrailOf(counted["queryId"]!.GetValue<Guid>()), t => t.Count == 1, Deadline,
+            "the researcher's search in the audit trail")).Single();
+        var anonymousAsked = (await Eventually.Until(() => auditor.AuditTrailOf(anonymous["queryId"]!.GetValue<Guid>()), t => t.Count == 1, Deadline,
+            "the anonymous search in the audit trail")).Single();
+        Assert.Equal(("user", "researcher", "CT", "count"), (asked["actorKind"]!.GetValue<string>(), asked["actorRole"]!.GetValue<string>(),
+            asked["event"]!["filter"]!["modality"]!.GetValue<string>(), asked["event"]!["granularity"]!.GetValue<string>()));
+        Assert.Equal(["node-a", "node-b", "node-c"], Names(asked["event"]!["nodesAnswered"]!));
+        Assert.Null(asked["event"]!["subjects"]);
+        Assert.Equal(("anonymous", "boolean", "BRAIN"), (anonymousAsked["actor"]!.GetValue<string>(),
+            anonymousAsked["event"]!["granularity"]!.GetValue<string>(), anonymousAsked["event"]!["filter"]!["bodyPart"]!.GetValue<string>()));
+
         using var beacon = await researcher.PostAsJsonAsync("/api/beacon/individuals", new { query = new { filters = new[] { new { id = "modality:MR" } } } });
         var beaconBody = (await beacon.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(("count", 6), (beaconBody["meta"]!["returnedGranularity"]!.GetValue<string>(), beaconBody["responseSummary"]!["numTotalResults"]!.GetValue<int>()));

@@ -59,7 +59,7 @@ public static class SearchApi
         // Aggregated is only a ceiling here: each dataset is graded down to counts unless the caller is entitled to it.
         var granted = GrantedTo(user);
         var result = await search.Search(body.ToFilter(), granted == Granularity.Boolean ? Granularity.Boolean : Granularity.Count,
-            user.FindFirst(FederationClaims.Subject)?.Value, cancellationToken);
+            user.FindFirst(FederationClaims.Subject)?.Value, "search", cancellationToken);
         return TypedResults.Ok(result);
     }
 
@@ -95,7 +95,7 @@ public static class SearchApi
             return TypedResults.ValidationProblem(errors, type: ProblemTypes.Validation, title: "The Beacon query is not valid");
 
         var granted = GrantedTo(user) == Granularity.Boolean ? Granularity.Boolean : Granularity.Count;
-        var result = await search.Search(filter.ToFilter(), granted, user.FindFirst(FederationClaims.Subject)?.Value, cancellationToken);
+        var result = await search.Search(filter.ToFilter(), granted, user.FindFirst(FederationClaims.Subject)?.Value, "beacon", cancellationToken);
         var returned = granted == Granularity.Boolean ? "boolean" : "count";
         object response = new
         {
@@ -109,7 +109,7 @@ public static class SearchApi
                     ? (object)new { id = d.DatasetId, setType = "dataset", exists = d.Exists }
                     : new { id = d.DatasetId, setType = "dataset", exists = d.Exists, resultsCount = d.Subjects ?? 0, countAdjustedTo = d.Subjects is null && d.Exists ? new[] { $"fewer than {result.SmallCellThreshold}" } : null }),
             },
-            info = new { nodesNotAnswering = result.Nodes.NotAnswering },
+            info = new { queryId = result.QueryId, nodesNotAnswering = result.Nodes.NotAnswering },
         };
         return TypedResults.Ok(response);
     }

@@ -1,5 +1,7 @@
 using Federation.Contracts.Discovery;
 using Federation.Discovery.Data;
+using Federation.ServiceDefaults.Events;
+using Federation.ServiceDefaults.Persistence;
 using Federation.ServiceDefaults.Projections;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -29,19 +31,22 @@ public sealed record NodeReport(IReadOnlyList<string> Asked, IReadOnlyList<strin
 /// count was withheld as a small cell, <see cref="SubjectsIsLowerBound"/> says the true total is higher.
 /// </summary>
 public sealed record SearchResult(
-    string Granularity, bool Exists, int? Subjects, bool SubjectsIsLowerBound, int SmallCellThreshold, IReadOnlyList<DatasetResult> Datasets, NodeReport Nodes, bool Partial);
+    Guid QueryId, string Granularity, bool Exists, int? Subjects, bool SubjectsIsLowerBound, int SmallCellThreshold, IReadOnlyList<DatasetResult> Datasets, NodeReport Nodes, bool Partial);
 
 /// <summary>
 /// Sends a count query to every node that has published datasets, waits for their answers until the
 /// deadline, and merges them, graded by what the caller may see. Every number comes from a node's own
-/// index; nothing subject-level reaches this role.
+/// index; nothing subject-level reaches this role. Every search is recorded (<see cref="FederatedSearchPerformed"/>)
+/// before its answer is returned: who asked what, and how much they saw, is part of the audit trail.
 /// </summary>
 public sealed class FederatedSearch(
-    DiscoveryDbContext db, IBus bus, IReceiveEndpointConnector connector, PendingQueries pending, IOptions<SearchOptions> options, TimeProvider clock)
+    DiscoveryDbContext db, GroupCommit<DiscoveryDbContext> store, EventStamp stamp, IBus bus, IReceiveEndpointConnector connector,
+    PendingQueries pending, IOptions<SearchOptions> options, TimeProvider clock)
 {
     public const int SmallCellThreshold = 5;
 
-    public async Task<SearchResult> Search(SubjectFilter filter, Granularity granted, string? subject, CancellationToken cancellationToken)
+    /// <param name="api">Which interface asked (<c>search</c> or <c>beacon</c>), for the record.</param>
+    public async Task<SearchResult> Search(SubjectFilter filter, Granularity granted, string? subject, string api, CancellationToken cancellationToken)
     {
         var nodes = (await db.Catalogue.AsNoTracking().Where(c => !c.Retired).Select(c => c.Node).Distinct().ToListAsync(cancellationToken))
             .Order(StringComparer.Ordinal).ToList();
@@ -64,7 +69,9 @@ public sealed class FederatedSearch(
         var answered = answers.Select(a => a.Node).Order(StringComparer.Ordinal).ToList();
         var missing = nodes.Except(answered).ToList();
         var visible = granted == Granularity.Boolean ? null : (int?)datasets.Sum(d => d.Subjects ?? 0);
+        await Record(queryId, api, filter, granted, datasets, nodes, answered);
         return new SearchResult(
+            queryId,
             Wire(granted),
             datasets.Any(d => d.Exists),
             visible,
@@ -74,6 +81,23 @@ public sealed class FederatedSearch(
             new NodeReport(nodes, answered, missing),
             missing.Count > 0);
     }
+
+    /// <summary>The search's audit record, committed (through the outbox) before the answer leaves: no answer without its record.</summary>
+    private Task Record(Guid queryId, string api, SubjectFilter filter, Granularity granted, List<DatasetResult> datasets, List<string> asked, List<string> answered) =>
+        store.Write((db, _) =>
+        {
+            db.Publish(stamp.Stamp(new FederatedSearchPerformed
+            {
+                QueryId = queryId,
+                Api = api,
+                Filter = filter,
+                Granularity = Wire(granted),
+                DatasetsAggregated = datasets.Where(d => d.Sex is not null).Select(d => d.DatasetId).ToList(),
+                NodesAsked = asked,
+                NodesAnswered = answered,
+            }, queryId.ToString(), 1));
+            return Task.FromResult(0);
+        });
 
     private static DatasetResult Grade(string node, DatasetCount count, Granularity granted, bool entitled)
     {
