@@ -1,5 +1,4 @@
 using Federation.NodeAgent.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Federation.NodeAgent.Indexing;
 
@@ -12,8 +11,7 @@ public static class DescriptionRequests
     public static async Task Ask(NodeAgentDbContext db, CancellationToken cancellationToken)
     {
         // One statement under the row's lock: two askers committing at once both count, whatever either read before.
-        if (await db.Cursors.Where(c => c.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(c => c.DescriptionsAsked, c => c.DescriptionsAsked + 1),
-                cancellationToken) > 0)
+        if (await IndexSql.Execute(db, "UPDATE index_cursor SET descriptions_asked = descriptions_asked + 1 WHERE id = 1", [], cancellationToken) > 0)
             return;
         // No cursor in the database yet: the indexer has not started, or an earlier unit of this batch created it unsaved.
         var cursor = await db.Cursors.FindAsync([1], cancellationToken);

@@ -56,11 +56,12 @@ internal sealed class Reconciler(IDbContextFactory<NodeAgentDbContext> factory, 
         var page = await source.InstanceIds(from, pageSize, cancellationToken);
         var ids = page.Ids.Distinct(StringComparer.Ordinal).ToList();
 
-        var known = (await db.Instances.Where(i => ids.Contains(i.InstanceId)).Select(i => i.InstanceId).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
+        var (list, idParameters) = IndexSql.In("i", ids);
+        HashSet<string> known = ids.Count == 0 ? [] : (await IndexSql.Read(db, $"SELECT instance_id FROM indexed_instances WHERE instance_id IN ({list})",
+            idParameters, r => r.GetString(0), cancellationToken)).ToHashSet(StringComparer.Ordinal);
         if (known.Count > 0)
-            await db.Instances.Where(i => ids.Contains(i.InstanceId) && i.Pass != pass)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Pass, pass), cancellationToken);
+            await IndexSql.Execute(db, $"UPDATE indexed_instances SET pass = @pass WHERE instance_id IN ({list}) AND pass <> @pass",
+                idParameters.Append(("pass", pass)), cancellationToken);
         var missing = ids.Where(id => !known.Contains(id)).ToList();
         var rows = new List<IndexedInstance>(missing.Count);
         foreach (var image in await ImageDescriptions.Of(source, missing, cancellationToken))
@@ -88,18 +89,19 @@ internal sealed class Reconciler(IDbContextFactory<NodeAgentDbContext> factory, 
         {
             pass = (await db.Cursors.AsNoTracking().SingleAsync(c => c.Id == 1, cancellationToken)).ReconcilePass;
             // One scan names the subjects that lost images: as many as subjects at most, never as many as images.
-            losing = (await db.Instances.Where(i => i.Pass < pass && i.Collection != null).Select(i => new { i.Collection, i.PatientId }).Distinct()
-                .ToListAsync(cancellationToken)).Select(s => new SubjectKey(s.Collection!, s.PatientId)).ToList();
+            losing = await IndexSql.Read(db, "SELECT DISTINCT collection, patient_id FROM indexed_instances WHERE pass < @pass AND collection IS NOT NULL",
+                [("pass", pass)], r => new SubjectKey(r.GetString(0), r.GetString(1)), cancellationToken);
         }
         var deleted = 0L;
         foreach (var chunk in losing.Chunk(SweepChunk))
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var collections = chunk.Select(s => s.Collection).Distinct().ToList();
-            var patients = chunk.Select(s => s.PatientId).Distinct().ToList();
-            deleted += await db.Instances.Where(i => i.Pass < pass && i.Collection != null && collections.Contains(i.Collection) && patients.Contains(i.PatientId))
-                .ExecuteDeleteAsync(cancellationToken);
+            var (collections, collectionParameters) = IndexSql.In("c", chunk.Select(s => s.Collection).Distinct().ToList());
+            var (patients, patientParameters) = IndexSql.In("p", chunk.Select(s => s.PatientId).Distinct().ToList());
+            deleted += await IndexSql.Execute(db,
+                $"DELETE FROM indexed_instances WHERE pass < @pass AND collection IN ({collections}) AND patient_id IN ({patients})",
+                collectionParameters.Concat(patientParameters).Append(("pass", pass)), cancellationToken);
             await SubjectSummaries.Refresh(db, chunk, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -107,10 +109,10 @@ internal sealed class Reconciler(IDbContextFactory<NodeAgentDbContext> factory, 
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // Images outside any collection count in no summary: one statement.
-            deleted += await db.Instances.Where(i => i.Pass < pass && i.Collection == null).ExecuteDeleteAsync(cancellationToken);
+            deleted += await IndexSql.Execute(db, "DELETE FROM indexed_instances WHERE pass < @pass AND collection IS NULL", [("pass", pass)], cancellationToken);
             await DescriptionRequests.Ask(db, cancellationToken);
             var cursor = await db.Cursors.SingleAsync(c => c.Id == 1, cancellationToken);
-            cursor.Instances = await db.Instances.LongCountAsync(cancellationToken);
+            cursor.Instances = (await IndexSql.Read(db, "SELECT COUNT(*) FROM indexed_instances", [], r => IndexSql.Long(r, 0), cancellationToken)).Single();
             cursor.ReconcileNext = null;
             cursor.Reconciled = true;
             await db.SaveChangesAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using Federation.NodeAgent.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Federation.NodeAgent.Indexing;
 
@@ -8,7 +7,8 @@ namespace Federation.NodeAgent.Indexing;
 /// A changed subject's summary rows are recomputed from their image rows rather than adjusted by deltas: a
 /// deletion or a changed image then needs no special case (minimum years, distinct studies), and repeating a
 /// refresh (a page redone after a crash) gives the same rows. Call inside the transaction that changed the
-/// image rows, after saving them, so that both commit or neither does.
+/// image rows, after saving them, so that both commit or neither does. Plain SQL (see <see cref="IndexSql"/>):
+/// the rows are rebuilt inside the database, none travels to the node and back.
 /// </summary>
 public static class SubjectSummaries
 {
@@ -17,43 +17,29 @@ public static class SubjectSummaries
 
     public static async Task Refresh(NodeAgentDbContext db, IReadOnlyCollection<SubjectKey> subjects, CancellationToken cancellationToken)
     {
-        // Rows added by an earlier refresh on this context would clash with the rebuilt ones: the database has them.
-        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is IndexedSubject or SubjectKind).ToList())
-            entry.State = EntityState.Detached;
         foreach (var chunk in subjects.Distinct().Chunk(Chunk))
         {
             // The rows of every (collection, patient) pair built from these two lists are rebuilt: a few more than
             // asked when a chunk spans collections, which is harmless (a rebuild of an unchanged subject is a no-op).
-            var collections = chunk.Select(s => s.Collection).Distinct().ToList();
-            var patients = chunk.Select(s => s.PatientId).Distinct().ToList();
-            await db.Subjects.Where(s => collections.Contains(s.Collection) && patients.Contains(s.PatientId)).ExecuteDeleteAsync(cancellationToken);
-            await db.SubjectKinds.Where(k => collections.Contains(k.Collection) && patients.Contains(k.PatientId)).ExecuteDeleteAsync(cancellationToken);
-
-            var images = db.Instances.AsNoTracking().Where(i => i.Collection != null && collections.Contains(i.Collection) && patients.Contains(i.PatientId));
-            db.Subjects.AddRange(await images.GroupBy(i => new { i.Collection, i.PatientId }).Select(g => new IndexedSubject
-            {
-                Collection = g.Key.Collection!,
-                PatientId = g.Key.PatientId,
-                Sex = g.Max(i => i.Sex)!,
-                BirthYear = g.Min(i => i.BirthYear),
-                FirstStudyYear = g.Min(i => i.StudyYear),
-                LastStudyYear = g.Max(i => i.StudyYear),
-                Studies = g.Select(i => i.StudyUid).Distinct().Count(),
-                Series = g.Select(i => i.SeriesUid).Distinct().Count(),
-                Instances = g.LongCount(),
-                SizeBytes = g.Sum(i => i.SizeBytes),
-            }).ToListAsync(cancellationToken));
-            db.SubjectKinds.AddRange(await images.GroupBy(i => new { i.Collection, i.PatientId, i.Modality, i.BodyPart }).Select(g => new SubjectKind
-            {
-                Collection = g.Key.Collection!,
-                PatientId = g.Key.PatientId,
-                Modality = g.Key.Modality,
-                BodyPart = g.Key.BodyPart,
-                Sex = g.Max(i => i.Sex)!,
-                BirthYear = g.Min(i => i.BirthYear),
-                FirstStudyYear = g.Min(i => i.StudyYear),
-            }).ToListAsync(cancellationToken));
+            var (collections, collectionParameters) = IndexSql.In("c", chunk.Select(s => s.Collection).Distinct().ToList());
+            var (patients, patientParameters) = IndexSql.In("p", chunk.Select(s => s.PatientId).Distinct().ToList());
+            var parameters = collectionParameters.Concat(patientParameters).ToList();
+            var of = $"collection IN ({collections}) AND patient_id IN ({patients})";
+            await IndexSql.Execute(db, $"DELETE FROM indexed_subjects WHERE {of}", parameters, cancellationToken);
+            await IndexSql.Execute(db, $"DELETE FROM indexed_subject_kinds WHERE {of}", parameters, cancellationToken);
+            await IndexSql.Execute(db, $"""
+                INSERT INTO indexed_subjects (collection, patient_id, sex, birth_year, first_study_year, last_study_year, studies, series, instances, size_bytes)
+                SELECT collection, patient_id, MAX(sex), MIN(birth_year), MIN(study_year), MAX(study_year),
+                    COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(*), SUM(size_bytes)
+                FROM indexed_instances WHERE collection IS NOT NULL AND {of}
+                GROUP BY collection, patient_id
+                """, parameters, cancellationToken);
+            await IndexSql.Execute(db, $"""
+                INSERT INTO indexed_subject_kinds (collection, patient_id, modality, body_part, sex, birth_year, first_study_year)
+                SELECT collection, patient_id, modality, body_part, MAX(sex), MIN(birth_year), MIN(study_year)
+                FROM indexed_instances WHERE collection IS NOT NULL AND {of}
+                GROUP BY collection, patient_id, modality, body_part
+                """, parameters, cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
     }
 }

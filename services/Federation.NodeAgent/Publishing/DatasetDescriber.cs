@@ -1,6 +1,5 @@
 using Federation.Contracts.Discovery;
 using Federation.NodeAgent.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace Federation.NodeAgent.Publishing;
 
@@ -13,22 +12,28 @@ public static class DatasetDescriber
 {
     public static async Task<DatasetDescription?> Describe(NodeAgentDbContext db, DatasetSettings dataset, NodeAgentOptions node, CancellationToken cancellationToken)
     {
-        var subjects = SubjectCounts.Subjects(db, dataset);
+        var parameters = SubjectCounts.DatasetParameters(dataset);
         // A subject's studies and series are their own (UIDs are unique), so the dataset's are the sums.
-        var totals = await subjects.GroupBy(_ => 1).Select(g => new
+        var totals = (await IndexSql.Read(db, $"""
+            SELECT COUNT(*), SUM(s.studies), SUM(s.series), SUM(s.instances), SUM(s.size_bytes), MIN(s.first_study_year), MAX(s.last_study_year)
+            FROM indexed_subjects s WHERE {SubjectCounts.OfDataset("s")}
+            """, parameters, r => new
         {
-            Studies = g.Sum(s => s.Studies),
-            Series = g.Sum(s => s.Series),
-            Instances = g.Sum(s => s.Instances),
-            Size = g.Sum(s => s.SizeBytes),
-            FirstYear = g.Min(s => s.FirstStudyYear),
-            LastYear = g.Max(s => s.LastStudyYear),
-        }).SingleOrDefaultAsync(cancellationToken); // one group or none: Single, so EF does not warn about an unordered First
-        if (totals is null)
+            Subjects = IndexSql.Long(r, 0),
+            Studies = (int)IndexSql.Long(r, 1),
+            Series = (int)IndexSql.Long(r, 2),
+            Instances = IndexSql.Long(r, 3),
+            Size = IndexSql.Long(r, 4),
+            FirstYear = IndexSql.NullableInt(r, 5),
+            LastYear = IndexSql.NullableInt(r, 6),
+        }, cancellationToken)).Single();
+        if (totals.Subjects == 0)
             return null;
 
-        var kinds = SubjectCounts.Kinds(db, dataset);
-        var (subjectCount, sex, ageAtStudy) = await SubjectCounts.Tally(SubjectCounts.Of(subjects), node.SmallCellThreshold, cancellationToken);
+        Task<List<string>> Distinct(string column) => IndexSql.Read(db,
+            $"SELECT DISTINCT k.{column} FROM indexed_subject_kinds k WHERE {SubjectCounts.OfDataset("k")} AND k.{column} <> '' ORDER BY k.{column}",
+            parameters, r => r.GetString(0), cancellationToken);
+        var (subjectCount, sex, ageAtStudy) = SubjectCounts.Tally(await SubjectCounts.Cells(db, dataset, cancellationToken), node.SmallCellThreshold);
         return new DatasetDescription(
             dataset.Id,
             dataset.Title,
@@ -38,8 +43,8 @@ public static class DatasetDescriber
             node.Country,
             dataset.CancerType,
             dataset.CancerTypeLabel,
-            await kinds.Select(k => k.BodyPart).Where(b => b != "").Distinct().OrderBy(b => b).ToListAsync(cancellationToken),
-            await kinds.Select(k => k.Modality).Where(m => m != "").Distinct().OrderBy(m => m).ToListAsync(cancellationToken),
+            await Distinct("body_part"),
+            await Distinct("modality"),
             subjectCount,
             totals.Studies,
             totals.Series,

@@ -1,7 +1,6 @@
+using System.Text;
 using Federation.Contracts.Discovery;
 using Federation.NodeAgent.Data;
-using Federation.NodeAgent.Indexing;
-using Microsoft.EntityFrameworkCore;
 
 namespace Federation.NodeAgent.Publishing;
 
@@ -10,44 +9,44 @@ namespace Federation.NodeAgent.Publishing;
 /// reads the subject summaries (one row per subject, or per subject and kind of image), never the image rows:
 /// a count touches thousands of rows on a node holding millions of images. One row per subject (sex, age at
 /// first study), then counts per sex and age band with every cell under the small-cell threshold left without its number.
+/// Plain SQL (see <see cref="IndexSql"/>): only the criteria a query has are in its text.
 /// </summary>
 public static class SubjectCounts
 {
-    /// <summary>One subject's row (a class with settable members: EF translates member initialisation, not constructors, in a grouping).</summary>
-    public sealed class Subject
-    {
-        public string Sex { get; init; } = "O";
-        public int? Age { get; init; }
-    }
+    /// <summary>Subjects of one sex and age (at first study; none when a year is unknown), and how many.</summary>
+    public readonly record struct Cell(string Sex, int? Age, int Count);
 
     private static readonly (string Key, int From, int To)[] AgeBands = [("0-17", 0, 17), ("18-39", 18, 39), ("40-59", 40, 59), ("60-79", 60, 79), ("80+", 80, 200)];
 
-    /// <summary>A dataset's subjects, without those who withdrew consent (they are not in the dataset any more, for any count).</summary>
-    public static IQueryable<IndexedSubject> Subjects(NodeAgentDbContext db, DatasetSettings dataset) =>
-        db.Subjects.AsNoTracking().Where(s => s.Collection == dataset.Collection
-            && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == s.PatientId));
+    /// <summary>
+    /// Keeps a dataset's rows of the summary table aliased <paramref name="alias"/> (parameters <c>@collection</c>, <c>@dataset</c>):
+    /// its collection, without the subjects who withdrew consent (they are not in the dataset any more, for any count).
+    /// </summary>
+    internal static string OfDataset(string alias) =>
+        $"{alias}.collection = @collection AND NOT EXISTS (SELECT 1 FROM withdrawn_subjects w WHERE w.dataset_id = @dataset AND w.subject_id = {alias}.patient_id)";
 
-    /// <summary>The same, per kind of image (modality and body part).</summary>
-    public static IQueryable<SubjectKind> Kinds(NodeAgentDbContext db, DatasetSettings dataset) =>
-        db.SubjectKinds.AsNoTracking().Where(k => k.Collection == dataset.Collection
-            && !db.Withdrawn.Any(w => w.DatasetId == dataset.Id && w.SubjectId == k.PatientId));
+    internal static (string, object)[] DatasetParameters(DatasetSettings dataset) => [("collection", dataset.Collection), ("dataset", dataset.Id)];
 
-    public static IQueryable<Subject> Of(IQueryable<IndexedSubject> subjects) =>
-        subjects.Select(s => new Subject { Sex = s.Sex, Age = s.FirstStudyYear - s.BirthYear });
+    // One row per subject: the smallest table that answers when no kind of image is asked for.
+    private const string Subjects = "SELECT s.sex AS sex, s.first_study_year - s.birth_year AS age FROM indexed_subjects s WHERE ";
 
-    /// <summary>Subjects with images of the kinds given, aged at their first study of those kinds.</summary>
-    public static IQueryable<Subject> Of(IQueryable<SubjectKind> kinds) =>
-        kinds.GroupBy(k => k.PatientId).Select(g => new Subject { Sex = g.Max(k => k.Sex)!, Age = g.Min(k => k.FirstStudyYear) - g.Min(k => k.BirthYear) });
+    /// <summary>The dataset's subjects as (sex, age) cells; <paramref name="criteria"/> (on <c>sex</c> and <c>age</c>) narrow them.</summary>
+    internal static Task<List<Cell>> Cells(NodeAgentDbContext db, string subjects, string criteria, IEnumerable<(string, object)> parameters,
+        CancellationToken cancellationToken) =>
+        IndexSql.Read(db, $"SELECT sex, age, COUNT(*) FROM ({subjects}) t{criteria} GROUP BY sex, age", parameters,
+            r => new Cell(r.IsDBNull(0) ? "O" : r.GetString(0), IndexSql.NullableInt(r, 1), (int)IndexSql.Long(r, 2)), cancellationToken);
 
-    /// <summary>The number of subjects and their distributions by sex and age band, small cells suppressed: one query.</summary>
-    public static async Task<(int Subjects, List<CountBucket> Sex, List<CountBucket> AgeAtStudy)> Tally(
-        IQueryable<Subject> subjects, int threshold, CancellationToken cancellationToken)
+    /// <summary>All of a dataset's subjects as (sex, age) cells.</summary>
+    internal static Task<List<Cell>> Cells(NodeAgentDbContext db, DatasetSettings dataset, CancellationToken cancellationToken) =>
+        Cells(db, Subjects + OfDataset("s"), "", DatasetParameters(dataset), cancellationToken);
+
+    /// <summary>The number of subjects and their distributions by sex and age band, small cells suppressed.</summary>
+    public static (int Subjects, List<CountBucket> Sex, List<CountBucket> AgeAtStudy) Tally(IReadOnlyList<Cell> cells, int threshold)
     {
-        var cells = await subjects.GroupBy(s => new { s.Sex, s.Age }).Select(g => new { g.Key.Sex, g.Key.Age, Count = g.Count() }).ToListAsync(cancellationToken);
         int? Suppressed(int count) => count >= threshold ? count : null;
         return (
             cells.Sum(c => c.Count),
-            cells.GroupBy(c => c.Sex ?? "O", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            cells.GroupBy(c => c.Sex, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new CountBucket(g.Key, Suppressed(g.Sum(c => c.Count)))).ToList(),
             AgeBands.Select(b => new CountBucket(b.Key, Suppressed(cells.Where(c => c.Age >= b.From && c.Age <= b.To).Sum(c => c.Count)))).ToList());
     }
@@ -59,15 +58,34 @@ public static class SubjectCounts
             return null;
         if (filter.CancerType is { } cancerType && !string.Equals(cancerType, dataset.CancerType, StringComparison.OrdinalIgnoreCase))
             return new DatasetCount(dataset.Id, false, 0, [], []);
-        // Two query shapes whatever the filter (absent criteria are null parameters, not other queries): EF Core then
-        // translates and compiles each shape once, not once per combination of criteria researchers happen to send.
-        var (modality, bodyPart, sex) = (filter.Modality?.ToUpperInvariant(), filter.BodyPart?.ToUpperInvariant(), filter.Sex?.ToUpperInvariant());
-        var (minAge, maxAge) = (filter.MinAge, filter.MaxAge);
-        var subjects = modality is null && bodyPart is null
-            ? Of(Subjects(db, dataset)) // one row per subject: the smallest table that answers
-            : Of(Kinds(db, dataset).Where(k => (modality == null || k.Modality == modality) && (bodyPart == null || k.BodyPart == bodyPart)));
-        subjects = subjects.Where(s => (sex == null || s.Sex == sex) && (minAge == null || s.Age >= minAge) && (maxAge == null || s.Age <= maxAge));
-        var (total, bySex, byAge) = await Tally(subjects, threshold, cancellationToken);
+        var parameters = DatasetParameters(dataset).ToList();
+        string subjects;
+        if (filter.Modality is null && filter.BodyPart is null)
+            subjects = Subjects + OfDataset("s");
+        else
+        {
+            // Subjects with images of the kinds asked for, aged at their first study of those kinds.
+            var kinds = new StringBuilder("SELECT MAX(k.sex) AS sex, MIN(k.first_study_year) - MIN(k.birth_year) AS age FROM indexed_subject_kinds k WHERE ")
+                .Append(OfDataset("k"));
+            Criterion(kinds, parameters, "k.modality =", "modality", filter.Modality?.ToUpperInvariant());
+            Criterion(kinds, parameters, "k.body_part =", "body_part", filter.BodyPart?.ToUpperInvariant());
+            subjects = kinds.Append(" GROUP BY k.patient_id").ToString();
+        }
+        var criteria = new StringBuilder();
+        Criterion(criteria, parameters, "t.sex =", "sex", filter.Sex?.ToUpperInvariant());
+        Criterion(criteria, parameters, "t.age >=", "min_age", filter.MinAge);
+        Criterion(criteria, parameters, "t.age <=", "max_age", filter.MaxAge);
+        var where = criteria.Length == 0 ? "" : " WHERE " + criteria.ToString()[" AND ".Length..];
+        var (total, bySex, byAge) = Tally(await Cells(db, subjects, where, parameters, cancellationToken), threshold);
         return new DatasetCount(dataset.Id, total > 0, total >= threshold || total == 0 ? total : null, bySex, byAge);
+    }
+
+    /// <summary>Appends " AND {test} @name" when the filter has the criterion; an absent criterion is no text at all.</summary>
+    private static void Criterion(StringBuilder sql, List<(string, object)> parameters, string test, string name, object? value)
+    {
+        if (value is null)
+            return;
+        sql.Append($" AND {test} @{name}");
+        parameters.Add((name, value));
     }
 }
