@@ -206,6 +206,8 @@ internal sealed class OutboxRelay<TDb>(
             batch.Add(row);
         }
         heldBack = batch.Count < rows.Count;
+        if (batch.Count == 0)
+            return false; // all held back: they go when their aggregates' rows in flight settle
         Launch(batch, stoppingToken);
         return rows.Count == batchSize || batch.Count < rows.Count;
     }
