@@ -7,7 +7,7 @@ namespace Federation.Bench;
 /// scenarios <c>index</c> and <c>search</c>) is not in the default run: it indexes millions of images.
 /// </summary>
 public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrency, int Prefetch, int HttpConcurrency, int WarmupSeconds, string Only, string Output,
-    int Subjects, long Instances, int CountQueries, int Searches)
+    int Subjects, long Instances, int CountQueries, int Searches, int FixedRate = 0)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -34,6 +34,7 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
                 "--count-queries" => options with { CountQueries = Number() },
                 "--searches" => options with { Searches = Number() },
                 "--output" => options with { Output = Next() },
+                "--f-rate" => options with { FixedRate = Number() },
                 "--long" => Long(options, out longRun),
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
@@ -65,6 +66,8 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
           --count-queries N     count queries measured at the node at scale (default 500)
           --searches N          federated searches measured with 3 and with 20 nodes (default 200)
           --long                five times the messages (a longer, steadier run)
+          --f-rate N            offered load of F½ in requests/s (default: half of F's measured maximum); the same N in two
+                                runs compares two builds at one load on a machine whose maximum varies from run to run
           --output FILE         JSON results (default bench/results/latest.json)
         """;
 }

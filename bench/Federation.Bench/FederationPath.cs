@@ -68,7 +68,7 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
         await Task.WhenAll(inFlight);
         await WaitForAudit(before + ids.Count);
         var seconds = clock.Elapsed.TotalSeconds;
-        return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s (half the maximum)",
+        return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s{(options.FixedRate > 0 ? "" : " (half the maximum)")}",
             ids.Count, seconds, await Latencies(ids));
     }
 

@@ -83,7 +83,7 @@ if (options.Runs("f"))
     results.Add(atMaximum);
     Console.WriteLine($"{atMaximum.PerSecond:N0}/s, p99 {atMaximum.P99:N1} ms");
     Console.Write("running f at half load… ");
-    var atHalf = await path.AtRate(atMaximum.PerSecond / 2, Math.Max(500, requests / 2));
+    var atHalf = await path.AtRate(options.FixedRate > 0 ? options.FixedRate : atMaximum.PerSecond / 2, Math.Max(500, requests / 2));
     results.Add(atHalf);
     Console.WriteLine($"{atHalf.PerSecond:N0}/s, p99 {atHalf.P99:N1} ms");
     failures = path.Failures;

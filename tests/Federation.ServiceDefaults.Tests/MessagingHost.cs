@@ -75,6 +75,17 @@ public sealed class MessagingHost : IAsyncDisposable
         await db.SaveChangesAsync();
     }
 
+    /// <summary>Each event in its own unit of work through the group commit, all queued at once (so they share batches).</summary>
+    public Task PublishThroughGroupCommit(params FederationEvent[] events)
+    {
+        var store = host.Services.GetRequiredService<GroupCommit<TestDbContext>>();
+        return Task.WhenAll(events.Select(e => store.Write((db, _) =>
+        {
+            db.Publish(e);
+            return Task.FromResult(true);
+        })));
+    }
+
     public async Task<TestDbContext> Db() =>
         await host.Services.GetRequiredService<IDbContextFactory<TestDbContext>>().CreateDbContextAsync();
 

@@ -56,6 +56,23 @@ public sealed class OutboxInboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_of_one_aggregate_handed_over_by_the_group_commit_leave_in_commit_order()
+    {
+        // The relay publishes rows a commit hands over without reading the store only when they cannot overtake an
+        // unsent row of their aggregate; here every version after the first finds its predecessor in flight or unsent.
+        var aggregate = Guid.NewGuid();
+        var others = Enumerable.Range(0, 20).Select(i => MessagingHost.Drafted($"new-{i}")).ToArray();
+
+        await service.PublishThroughGroupCommit([.. Enumerable.Range(1, 30).Select(v => MessagingHost.Drafted($"handed-{v}", aggregate, v)), .. others]);
+
+        await Eventually.Until(() => Task.FromResult(service.Harness.Published.Select<AccessRequestDrafted>().Count() == 50), Deadline, "50 publishes");
+        var versions = service.Harness.Published.Select<AccessRequestDrafted>().Where(p => p.Context.Message.AggregateId == aggregate.ToString())
+            .Select(p => p.Context.Message.AggregateVersion).ToList();
+        Assert.Equal(Enumerable.Range(1, 30).Select(v => (long)v), versions);
+        await Eventually.Until(async () => await service.OutboxRows() == 0, Deadline, "every outbox row to be deleted");
+    }
+
+    [Fact]
     public async Task A_failing_message_is_retried_then_redelivered_durably_and_then_applied()
     {
         service.Failures.Fail("flaky", times: 4); // both in-process attempts fail, on delivery and on redelivery 1; redelivery 2 succeeds

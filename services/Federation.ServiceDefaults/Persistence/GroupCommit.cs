@@ -49,6 +49,9 @@ internal abstract class BatchedWork<TDb>
     /// </summary>
     public System.Diagnostics.Activity? Caller { get; } = System.Diagnostics.Activity.Current;
 
+    /// <summary>When the unit was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks), to measure its wait for a batch.</summary>
+    public long QueuedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>Set for consumed messages: the key of their inbox row.</summary>
     public virtual (string Consumer, Guid MessageId)? InboxKey => null;
 

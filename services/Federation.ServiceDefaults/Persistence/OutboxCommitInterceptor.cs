@@ -56,7 +56,8 @@ internal sealed class OutboxCommitInterceptor<TDb>(OutboxSignal<TDb> signal) : S
         if (eventData.Context is { } context && PendingRows.TryGetValue(context, out var pending) && pending.Value)
         {
             pending.Value = false;
-            signal.Notify();
+            if (context is not ServiceDbContext { HandsOverCommittedRows: true })
+                signal.Notify();
         }
     }
 

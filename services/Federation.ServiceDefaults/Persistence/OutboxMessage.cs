@@ -39,4 +39,11 @@ public sealed class OutboxMessage
 
     /// <summary>Failed relay attempts, for operators looking at a stuck row.</summary>
     public int Attempts { get; set; }
+
+    /// <summary>
+    /// The event's aggregate version, known in memory only (not stored): set when the row is written or its body read,
+    /// so the relay can tell whether a row handed over at commit follows the last one it sent of its aggregate.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    internal long? AggregateVersion { get; set; }
 }

@@ -17,8 +17,9 @@ namespace Federation.ServiceDefaults.Persistence;
 /// Moves committed outbox rows to the broker and deletes them once the broker has confirmed them.
 /// A crash between confirm and delete republishes a row: consumers' inboxes absorb the duplicate.
 /// <para>
-/// Pipelined: while one batch waits for its publisher confirms, the next is already read and
-/// published (up to <see cref="BatchesInFlight"/>), so confirm latency is not added to every event.
+/// Pipelined: while batches wait for their publisher confirms, each commit's new rows are read and
+/// published at once (up to <see cref="MaxRowsInFlight"/>), so confirm latency is not added to any
+/// event; confirmed rows are deleted when nothing new is waiting.
 /// Rows of one aggregate leave in commit order (a row waits while an earlier row of its aggregate is
 /// in flight or waiting out a retry delay); rows of different aggregates leave in parallel.
 /// On PostgreSQL a session advisory lock (<see cref="RelayLeadership"/>) lets one replica relay at a
@@ -35,10 +36,18 @@ internal sealed class OutboxRelay<TDb>(
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay<TDb>> log) : BackgroundService where TDb : ServiceDbContext
 {
-    private const int BatchesInFlight = 4;
+    /// <summary>
+    /// Rows published and not yet settled (confirmed and deleted, or delayed). Bounds the relay's memory and the list
+    /// of rows its reads leave out; below it, new rows never wait for earlier batches' confirms.
+    /// </summary>
+    private const int MaxRowsInFlight = 2000;
     private static readonly Counter<long> Relayed = FederationTelemetry.Meter.CreateCounter<long>("federation.outbox.relayed");
     private static readonly Histogram<double> Lag = FederationTelemetry.Meter.CreateHistogram<double>("federation.outbox.lag", "ms",
         "From the commit of an outbox row to the broker's confirm");
+    private static readonly Histogram<double> PickUp = FederationTelemetry.Meter.CreateHistogram<double>("federation.outbox.pickup", "ms",
+        "From the writing of an outbox row to the start of its publishing");
+    private static readonly Histogram<double> Confirms = FederationTelemetry.Meter.CreateHistogram<double>("federation.outbox.confirm", "ms",
+        "From the start of a batch's publishing to the broker's last confirm of it");
     private static readonly ConcurrentDictionary<string, Type?> Types = new();
     private static readonly TimeSpan MaxRowRetryDelay = TimeSpan.FromSeconds(30);
 
@@ -49,6 +58,13 @@ internal sealed class OutboxRelay<TDb>(
     private readonly Dictionary<long, OutboxMessage> inFlight = [];
     private readonly HashSet<string> aggregatesInFlight = [];
     private readonly List<Task<BatchResult>> publishing = [];
+    private readonly RelayOrder order = new();
+    private readonly List<OutboxMessage> handedOver = [];
+    private bool heldBack; // the last read found rows behind their aggregate's row in flight
+    private long lastRead; // Stopwatch ticks of the last read of the store
+
+    /// <summary>Where the relay looks for rows to send next: the rows a commit handed over will do, or the store must be read.</summary>
+    private enum Look { Nothing, HandedOver, Store }
 
     private sealed record BatchResult(List<OutboxMessage> Sent, List<(OutboxMessage Row, bool Attempted)> Failed);
 
@@ -69,23 +85,37 @@ internal sealed class OutboxRelay<TDb>(
         await busControl.WhenReady(clock, stoppingToken);
         var failures = 0;
         var lastPrune = DateTimeOffset.MinValue;
+        var look = Look.Store;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var settled = await Settle(wait: publishing.Count >= BatchesInFlight, stoppingToken);
+                // New rows first: they are what an event's latency is made of. Deleting confirmed rows waits for a
+                // moment with nothing new to send (or for too many rows in flight); until then they stay in flight.
+                if (look != Look.Nothing && inFlight.Count < MaxRowsInFlight)
+                {
+                    if (await StartBatch(readStore: look == Look.Store, stoppingToken))
+                    {
+                        look = Look.Store; // more may be waiting
+                        continue;
+                    }
+                    look = Look.Nothing;
+                }
+
+                var settled = await Settle(wait: inFlight.Count >= MaxRowsInFlight, stoppingToken);
                 if (settled is { Sent: 0, Failed: > 0 })
                 {
                     // Nothing got through: most likely the broker is away. Back off as a whole.
                     failures++;
+                    look = Look.Store;
                     await Delay(TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, failures), 5000)), stoppingToken);
                     continue;
                 }
                 if (settled.Sent > 0)
                     failures = 0;
-
-                if (publishing.Count < BatchesInFlight && await StartBatch(stoppingToken))
-                    continue; // more may be waiting
+                // Rows held back behind their aggregate's row in flight may go now.
+                if (settled.Sent + settled.Failed > 0 && heldBack)
+                    look = Look.Store;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -94,6 +124,7 @@ internal sealed class OutboxRelay<TDb>(
             catch (Exception ex)
             {
                 failures++;
+                look = Look.Store;
                 await leadership.Release(); // its connection may be the thing that broke
                 log.LogWarning("Outbox relay of {Service} failed (attempt {Failures}): {Error}", database.Service, failures, ex.Message);
                 await Delay(TimeSpan.FromMilliseconds(Math.Min(100 * Math.Pow(2, failures), 5000)), stoppingToken);
@@ -103,9 +134,29 @@ internal sealed class OutboxRelay<TDb>(
             if (clock.GetUtcNow() - lastPrune > TimeSpan.FromMinutes(10))
                 lastPrune = await PruneInbox(stoppingToken);
 
-            // Idle: wake on a commit, on a confirm, or at the poll interval (rows left by a crash, timers falling due).
-            var wake = signal.Wait(publishing.Count > 0 ? TimeSpan.FromMilliseconds(100) : options.Value.PollInterval, stoppingToken);
-            await (publishing.Count > 0 ? Task.WhenAny(wake, Task.WhenAny(publishing)) : wake);
+            // Idle: wake on a commit (its rows are handed over), on a confirm (settle only), or at the poll interval
+            // (read the store: rows left by a crash or written by another replica, timers falling due).
+            using var confirmed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var timeout = publishing.Count > 0 ? TimeSpan.FromMilliseconds(100) : options.Value.PollInterval;
+            var waited = Stopwatch.GetTimestamp();
+            var wake = signal.Wait(timeout, confirmed.Token);
+            if (publishing.Count > 0 && await Task.WhenAny(wake, Task.WhenAny(publishing)) != wake)
+                confirmed.Cancel(); // a commit's wake-up that has not been taken yet stays for the next wait
+            try
+            {
+                await wake;
+                // A steady stream of commits must not keep the relay from the store for longer than the poll interval.
+                look = Stopwatch.GetElapsedTime(waited) >= timeout || Stopwatch.GetElapsedTime(lastRead) >= options.Value.PollInterval
+                    ? Look.Store : Look.HandedOver;
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // woken by a confirm
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
 
         // Stopping: let what is in flight be confirmed and deleted, so a restart does not republish it.
@@ -121,14 +172,24 @@ internal sealed class OutboxRelay<TDb>(
         }
     }
 
-    /// <summary>Reads the next due rows not already in flight and starts publishing them. False when there were none.</summary>
-    private async Task<bool> StartBatch(CancellationToken stoppingToken)
+    /// <summary>
+    /// Starts publishing the rows commits handed over and, when they do not suffice, the next due rows of the store not
+    /// already in flight. True when more rows may be waiting in the store.
+    /// </summary>
+    private async Task<bool> StartBatch(bool readStore, CancellationToken stoppingToken)
     {
+        handedOver.Clear();
+        readStore |= !signal.TakeCommitted(handedOver);
         if (!await leadership.TryHold(stoppingToken))
+            return false; // the leader reads them from the store
+        readStore |= !StartHandedOver(stoppingToken);
+        if (!readStore)
             return false;
+
         var batchSize = options.Value.RelayBatchSize;
         var now = clock.GetUtcNow().UtcDateTime;
         var busy = inFlight.Keys.ToList();
+        lastRead = Stopwatch.GetTimestamp();
         await using var db = await factory.CreateDbContextAsync(stoppingToken);
         // A row waiting out its own retry delay holds back the later rows of its aggregate (commit order).
         var rows = await db.OutboxMessages.AsNoTracking()
@@ -147,17 +208,51 @@ internal sealed class OutboxRelay<TDb>(
                 continue;
             batch.Add(row);
         }
+        heldBack = batch.Count < rows.Count;
         if (batch.Count == 0)
-            return false;
+            return false; // all held back: they go when their aggregates' rows in flight settle
+        Launch(batch, stoppingToken);
+        return rows.Count == batchSize || batch.Count < rows.Count;
+    }
 
+    /// <summary>Publishes the handed-over rows that may go ahead of a read. False when some must wait for one.</summary>
+    private bool StartHandedOver(CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var complete = true;
+        var batch = new List<OutboxMessage>(handedOver.Count);
+        var aggregates = new HashSet<string>(aggregatesInFlight);
+        foreach (var row in handedOver)
+        {
+            if (inFlight.ContainsKey(row.Sequence) || order.WasSettled(row.Sequence))
+                continue; // a read of the store got it first
+            if (row.DueAt > now || !order.MayGoAhead(row, aggregates))
+            {
+                complete = false;
+                continue;
+            }
+            batch.Add(row);
+            if (row.AggregateId is { } aggregate)
+                aggregates.Add(aggregate);
+        }
+        Launch(batch, stoppingToken);
+        return complete;
+    }
+
+    private void Launch(List<OutboxMessage> batch, CancellationToken stoppingToken)
+    {
+        if (batch.Count == 0)
+            return;
+        var tags = new KeyValuePair<string, object?>("service", database.Service);
+        var now = clock.GetUtcNow().UtcDateTime;
         foreach (var row in batch)
         {
+            PickUp.Record((now - row.CreatedAt).TotalMilliseconds, tags);
             inFlight[row.Sequence] = row;
             if (row.AggregateId is { } aggregate)
                 aggregatesInFlight.Add(aggregate);
         }
         publishing.Add(PublishBatch(batch, stoppingToken));
-        return rows.Count == batchSize || batch.Count < rows.Count;
     }
 
     private async Task<BatchResult> PublishBatch(List<OutboxMessage> batch, CancellationToken stoppingToken)
@@ -167,7 +262,9 @@ internal sealed class OutboxRelay<TDb>(
         var sent = new ConcurrentBag<OutboxMessage>();
         var failed = new ConcurrentBag<(OutboxMessage, bool)>();
         var groups = batch.GroupBy(r => r.AggregateId ?? $"#{r.Sequence}");
+        var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(groups.Select(g => PublishInOrder(g.ToList(), sent, failed, timeout.Token)));
+        Confirms.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("service", database.Service));
         return new BatchResult([.. sent], [.. failed]);
     }
 
@@ -229,6 +326,10 @@ internal sealed class OutboxRelay<TDb>(
         // Only now, with the database up to date, may these rows (and their aggregates) be read again.
         foreach (var task in finished)
             publishing.Remove(task);
+        foreach (var row in sent)
+            order.Settled(row, sent: true);
+        foreach (var (row, _) in failed)
+            order.Settled(row, sent: false);
         foreach (var row in sent.Concat(failed.Select(f => f.Row)))
         {
             inFlight.Remove(row.Sequence);
@@ -248,6 +349,7 @@ internal sealed class OutboxRelay<TDb>(
             ?? throw new InvalidOperationException($"Unknown message type {row.MessageType}");
         var message = JsonSerializer.Deserialize(row.Body, type, OutboxRows.Json)
             ?? throw new InvalidOperationException($"Empty body in outbox row {row.Sequence}");
+        row.AggregateVersion ??= (message as Federation.Contracts.IFederationEvent)?.AggregateVersion;
 
         var parent = ActivityContext.TryParse(row.TraceParent, null, out var context) ? context : default;
         using var activity = FederationTelemetry.Source.StartActivity($"outbox relay {type.Name}", ActivityKind.Producer, parent);

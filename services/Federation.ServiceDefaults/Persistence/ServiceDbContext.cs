@@ -33,6 +33,12 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         IReadOnlyDictionary<string, string>? headers = null) =>
         Add(OutboxRows.For(message, messageId, destination.ToString(), dueAt.UtcDateTime, aggregateId: null, correlationId, headers));
 
+    /// <summary>
+    /// Set by the group commit around its COMMIT: it hands the committed rows to the relay itself, so the commit
+    /// interceptor must not wake the relay before they are there to take.
+    /// </summary>
+    internal bool HandsOverCommittedRows { get; set; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddOutboxAndInbox();
 }
 
@@ -46,6 +52,7 @@ internal static class OutboxRows
         var type = message.GetType();
         return new OutboxMessage
         {
+            AggregateVersion = (message as IFederationEvent)?.AggregateVersion,
             MessageId = messageId,
             MessageType = TypeName(type),
             Body = JsonSerializer.Serialize(message, type, Json),
