@@ -117,7 +117,9 @@ cmd_start() {
     if ((no_fsync)); then : >"$dir/no_fsync"; else rm -f "$dir/no_fsync"; fi
 
     # fsync stays on by default: fault tests kill the server and expect committed rows back.
-    local opts="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300"
+    # track_commit_timestamp: the benchmark ends an event's latency when its consumer's transaction committed
+    # (pg_xact_commit_timestamp), not when the consumer stamped it before committing.
+    local opts="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300 -c track_commit_timestamp=on"
     ((no_fsync == 0)) || opts+=" -c fsync=off -c synchronous_commit=off"
     if ! as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 -o "$opts" start >&2; then
         log "postgres failed to start on port $port"

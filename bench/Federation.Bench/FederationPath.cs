@@ -111,7 +111,7 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
         var wanted = ids.Select(i => i.ToString()).ToArray();
         await using var connection = new NpgsqlConnection(auditDatabase);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT aggregate_id, occurred_at, recorded_at FROM audit_entries WHERE aggregate_id = ANY(@ids)", connection);
+        await using var command = new NpgsqlCommand("SELECT aggregate_id, occurred_at, pg_xact_commit_timestamp(xmin) FROM audit_entries WHERE aggregate_id = ANY(@ids)", connection);
         command.Parameters.AddWithValue("ids", wanted);
         var latencies = new List<double>(wanted.Length);
         var toCommit = new List<double>(wanted.Length);
@@ -120,6 +120,7 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
         {
             if (!sentAt.TryGetValue(Guid.Parse(reader.GetString(0)), out var sent))
                 continue;
+            // The end is the audit entry's commit (with its inbox row), as the issue defines it: the server's commit time.
             latencies.Add((reader.GetDateTime(2) - sent).TotalMilliseconds);
             toCommit.Add((reader.GetDateTime(1) - sent).TotalMilliseconds);
         }
