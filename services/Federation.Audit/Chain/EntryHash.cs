@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Federation.Audit.Domain;
+using Federation.ServiceDefaults.Integrity;
 
 namespace Federation.Audit.Chain;
 
@@ -40,53 +40,37 @@ public static class EntryHash
         if (e.Format is not (1 or 2))
             throw new FormatException($"Entry {e.Sequence} names canonical form {e.Format}, which this release does not know.");
         using var buffer = new MemoryStream(384 + e.Payload.Length);
-        Field(buffer, e.Format == 1 ? Domain : DomainV2);
-        Field(buffer, e.Sequence.ToString(CultureInfo.InvariantCulture));
-        Field(buffer, e.EventId.ToString("D"));
-        Field(buffer, e.EventType);
-        Field(buffer, e.AggregateId);
-        Field(buffer, e.AggregateVersion.ToString(CultureInfo.InvariantCulture));
-        Field(buffer, e.ActorSubject);
-        Field(buffer, e.ActorKind);
-        Field(buffer, e.ActorRole);
-        Field(buffer, e.CorrelationId.ToString("D"));
-        Field(buffer, Time(e.OccurredAt));
-        Field(buffer, Time(e.RecordedAt));
-        Field(buffer, e.Payload);
+        CanonicalFields.Write(buffer, e.Format == 1 ? Domain : DomainV2);
+        CanonicalFields.Write(buffer, e.Sequence.ToString(CultureInfo.InvariantCulture));
+        CanonicalFields.Write(buffer, e.EventId.ToString("D"));
+        CanonicalFields.Write(buffer, e.EventType);
+        CanonicalFields.Write(buffer, e.AggregateId);
+        CanonicalFields.Write(buffer, e.AggregateVersion.ToString(CultureInfo.InvariantCulture));
+        CanonicalFields.Write(buffer, e.ActorSubject);
+        CanonicalFields.Write(buffer, e.ActorKind);
+        CanonicalFields.Write(buffer, e.ActorRole);
+        CanonicalFields.Write(buffer, e.CorrelationId.ToString("D"));
+        CanonicalFields.Write(buffer, Time(e.OccurredAt));
+        CanonicalFields.Write(buffer, Time(e.RecordedAt));
+        CanonicalFields.Write(buffer, e.Payload);
         if (e.Format == 2)
         {
-            Field(buffer, e.ActorClient);
-            Field(buffer, e.Service);
-            Field(buffer, e.Node);
-            Field(buffer, e.Purpose);
-            Field(buffer, e.PurposeCodes);
-            Field(buffer, e.Entitlements);
-            Field(buffer, e.Outcome);
-            Field(buffer, e.OutcomeDetail);
-            Field(buffer, e.ContentHash);
+            CanonicalFields.Write(buffer, e.ActorClient);
+            CanonicalFields.Write(buffer, e.Service);
+            CanonicalFields.Write(buffer, e.Node);
+            CanonicalFields.Write(buffer, e.Purpose);
+            CanonicalFields.Write(buffer, e.PurposeCodes);
+            CanonicalFields.Write(buffer, e.Entitlements);
+            CanonicalFields.Write(buffer, e.Outcome);
+            CanonicalFields.Write(buffer, e.OutcomeDetail);
+            CanonicalFields.Write(buffer, e.ContentHash);
         }
-        Field(buffer, e.PreviousHash);
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        CanonicalFields.Write(buffer, e.PreviousHash);
+        return CanonicalFields.Sha256(buffer);
     }
 
     /// <summary>A time as the chain stores and hashes it: UTC, whole microseconds.</summary>
-    public static DateTime Truncate(DateTime utc) =>
-        new(utc.Ticks - utc.Ticks % (TimeSpan.TicksPerMillisecond / 1000), DateTimeKind.Utc);
+    public static DateTime Truncate(DateTime utc) => CanonicalFields.Truncate(utc);
 
-    public static string Time(DateTime utc) => Truncate(utc).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static void Field(Stream buffer, string? value)
-    {
-        Span<byte> length = stackalloc byte[4];
-        if (value is null)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(length, uint.MaxValue);
-            buffer.Write(length);
-            return;
-        }
-        var bytes = Encoding.UTF8.GetBytes(value);
-        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)bytes.Length);
-        buffer.Write(length);
-        buffer.Write(bytes);
-    }
+    public static string Time(DateTime utc) => CanonicalFields.Time(utc);
 }

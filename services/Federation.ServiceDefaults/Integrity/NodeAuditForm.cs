@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +8,7 @@ namespace Federation.ServiceDefaults.Integrity;
 
 /// <summary>
 /// The canonical form of a node agent's local audit entries and checkpoints, shared by the node that writes them and
-/// the audit role that cross-checks them. Fields are length-prefixed like the audit role's entries:
+/// the audit role that cross-checks them. Fields are length-prefixed like the audit role's entries (<see cref="CanonicalFields"/>):
 /// <code>
 /// field(s) = uint32 big-endian byte length of UTF-8(s) ‖ UTF-8(s);   field(null) = FF FF FF FF
 /// hash     = SHA-256( field("federation-node-audit-entry/v1") ‖ field(node) ‖ field(sequence) ‖ field(taskId) ‖ field(dataset)
@@ -32,8 +31,8 @@ public static class NodeAuditForm
                      Domain, node, r.Sequence.ToString(CultureInfo.InvariantCulture), r.TaskId, r.Dataset, r.Round.ToString(CultureInfo.InvariantCulture),
                      r.Owner, r.Algorithm, r.VisaHash, r.State, r.Reason, r.ResultHash, Time(r.RecordedAt), r.PreviousHash,
                  })
-            Field(buffer, field);
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+            CanonicalFields.Write(buffer, field);
+        return CanonicalFields.Sha256(buffer);
     }
 
     /// <summary>What a node's checkpoint signs.</summary>
@@ -49,25 +48,10 @@ public static class NodeAuditForm
         ["sealedAt"] = Time(sealedAt),
     };
 
-    /// <summary>Whole microseconds, UTC: what PostgreSQL keeps, so a hash survives the round trip.</summary>
-    public static DateTimeOffset Truncate(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+    /// <summary>Whole microseconds, UTC (<see cref="CanonicalFields.Truncate"/>).</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => new(CanonicalFields.Truncate(time.UtcDateTime));
 
-    public static string Time(DateTimeOffset time) => Truncate(time).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset time) => CanonicalFields.Time(time.UtcDateTime);
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
-    private static void Field(Stream buffer, string? value)
-    {
-        Span<byte> length = stackalloc byte[4];
-        if (value is null)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(length, uint.MaxValue);
-            buffer.Write(length);
-            return;
-        }
-        var bytes = Encoding.UTF8.GetBytes(value);
-        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)bytes.Length);
-        buffer.Write(length);
-        buffer.Write(bytes);
-    }
 }
