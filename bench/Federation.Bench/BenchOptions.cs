@@ -7,7 +7,7 @@ namespace Federation.Bench;
 /// scenarios <c>index</c> and <c>search</c>) is not in the default run: it indexes millions of images.
 /// </summary>
 public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrency, int Prefetch, int HttpConcurrency, int WarmupSeconds, string Only, string Output,
-    int Subjects, long Instances, int CountQueries, int Searches, int FixedRate = 0)
+    int Subjects, long Instances, int CountQueries, int Searches, int FixedRate = 0, string FederationQueueType = "classic")
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -35,6 +35,7 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
                 "--searches" => options with { Searches = Number() },
                 "--output" => options with { Output = Next() },
                 "--f-rate" => options with { FixedRate = Number() },
+                "--f-queue" => options with { FederationQueueType = Next() is var type and ("classic" or "quorum") ? type : throw new ArgumentException($"--f-queue is classic or quorum\n{Usage}") },
                 "--long" => Long(options, out longRun),
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
@@ -68,6 +69,8 @@ public sealed record BenchOptions(int Messages, int PayloadBytes, int Concurrenc
           --long                five times the messages (a longer, steadier run)
           --f-rate N            offered load of F½ in requests/s (default: half of F's measured maximum); the same N in two
                                 runs compares two builds at one load on a machine whose maximum varies from run to run
+          --f-queue TYPE        queue type of the federation path: classic (default: a single broker, as B0/B1/B1g/MT use) or
+                                quorum (what a RabbitMQ cluster runs: each delivery waits for the replicated log's fsync)
           --output FILE         JSON results (default bench/results/latest.json)
         """;
 }

@@ -12,7 +12,7 @@ namespace Federation.Bench;
 /// outbox row committed → relayed with confirms → consumed by the audit role in another process →
 /// entry and inbox row committed. Latency is from the client's send to the audit entry's recording.
 /// </summary>
-public sealed class FederationPath(HostProcess access, string accessToken, string auditDatabase, BenchOptions options) : IAsyncDisposable
+public sealed class FederationPath(HostProcess access, HostProcess audit, string accessToken, string auditDatabase, BenchOptions options) : IAsyncDisposable
 {
     private readonly HttpClient client = new(new SocketsHttpHandler { MaxConnectionsPerServer = options.HttpConcurrency })
     {
@@ -31,6 +31,7 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
     public async Task<Measurement> AtMaximum(int requests)
     {
         var before = await AuditCount();
+        var cpu = CpuCost.Start(("access", access.ProcessId), ("audit", audit.ProcessId));
         var clock = Stopwatch.StartNew();
         var next = 0;
         var ids = new ConcurrentBag<Guid>();
@@ -42,6 +43,7 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
         })));
         await WaitForAudit(before + ids.Count);
         var seconds = clock.Elapsed.TotalSeconds;
+        Console.Write($"{cpu.PerEvent(ids.Count)} ");
         return new Measurement("F", $"HTTP → commit+outbox → relay → audit process → commit+inbox, {options.HttpConcurrency} callers (maximum)",
             ids.Count, seconds, await Latencies(ids));
     }
@@ -52,6 +54,7 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
         var before = await AuditCount();
         var ids = new ConcurrentBag<Guid>();
         var inFlight = new List<Task>(requests);
+        var cpu = CpuCost.Start(("access", access.ProcessId), ("audit", audit.ProcessId));
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < requests; i++)
         {
@@ -68,6 +71,7 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
         await Task.WhenAll(inFlight);
         await WaitForAudit(before + ids.Count);
         var seconds = clock.Elapsed.TotalSeconds;
+        Console.Write($"{cpu.PerEvent(ids.Count)} ");
         return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s{(options.FixedRate > 0 ? "" : " (half the maximum)")}",
             ids.Count, seconds, await Latencies(ids));
     }
@@ -111,10 +115,12 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
         var wanted = ids.Select(i => i.ToString()).ToArray();
         await using var connection = new NpgsqlConnection(auditDatabase);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT aggregate_id, occurred_at, pg_xact_commit_timestamp(xmin) FROM audit_entries WHERE aggregate_id = ANY(@ids)", connection);
+        await using var command = new NpgsqlCommand("SELECT aggregate_id, occurred_at, pg_xact_commit_timestamp(xmin), recorded_at FROM audit_entries WHERE aggregate_id = ANY(@ids)", connection);
         command.Parameters.AddWithValue("ids", wanted);
         var latencies = new List<double>(wanted.Length);
         var toCommit = new List<double>(wanted.Length);
+        var toRecorded = new List<double>(wanted.Length);
+        var recordedToCommit = new List<double>(wanted.Length);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -123,10 +129,34 @@ public sealed class FederationPath(HostProcess access, string accessToken, strin
             // The end is the audit entry's commit (with its inbox row), as the issue defines it: the server's commit time.
             latencies.Add((reader.GetDateTime(2) - sent).TotalMilliseconds);
             toCommit.Add((reader.GetDateTime(1) - sent).TotalMilliseconds);
+            toRecorded.Add((reader.GetDateTime(3) - reader.GetDateTime(1)).TotalMilliseconds);
+            recordedToCommit.Add((reader.GetDateTime(2) - reader.GetDateTime(3)).TotalMilliseconds);
+        }
+        if (Environment.GetEnvironmentVariable("BENCH_SLOW_TIMES") is not null && latencies.Count > 0)
+        {
+            var rows = new List<(DateTime Sent, double Ms)>();
+            await using var again = new NpgsqlConnection(auditDatabase);
+            await again.OpenAsync();
+            await using var q = new NpgsqlCommand("SELECT aggregate_id, pg_xact_commit_timestamp(xmin), occurred_at FROM audit_entries WHERE aggregate_id = ANY(@ids)", again);
+            q.Parameters.AddWithValue("ids", wanted);
+            await using (var r = await q.ExecuteReaderAsync())
+                while (await r.ReadAsync())
+                    if (sentAt.TryGetValue(Guid.Parse(r.GetString(0)), out var s0))
+                        rows.Add((s0, (r.GetDateTime(1) - s0).TotalMilliseconds));
+            var start = rows.Min(x => x.Sent);
+            var cut = rows.Select(x => x.Ms).Order().ElementAt((int)(rows.Count * 0.98));
+            Console.WriteLine($"\n[slowest 2% (> {cut:N0} ms) by send time, 250 ms buckets: " + string.Join(" ", rows.Where(x => x.Ms > cut)
+                .GroupBy(x => (int)((x.Sent - start).TotalMilliseconds / 250)).OrderBy(g => g.Key).Select(g => $"{g.Key * 0.25:N2}s:{g.Count()}/{g.Max(x => x.Ms):N0}")) + "]");
         }
         // Where the time goes: until the access role stamped the event (HTTP + queueing for its group commit), and the rest.
-        var split = new Measurement("", "", toCommit.Count, 1, toCommit.ToArray());
-        Console.Write($"[to event stamp p50 {split.P50:N1} ms p99 {split.P99:N1} ms] ");
+        // Then from the stamp until the audit role appended the entry (access commit, relay, broker, audit's wait for its
+        // batch), and from there to the audit batch's commit.
+        string Split(List<double> part)
+        {
+            var m = new Measurement("", "", part.Count, 1, part.ToArray());
+            return $"p50 {m.P50:N1} / p99 {m.P99:N1} ms";
+        }
+        Console.Write($"[request → event stamped {Split(toCommit)}; → audit appends {Split(toRecorded)}; → audit commit {Split(recordedToCommit)}] ");
         return latencies.ToArray();
     }
 

@@ -58,11 +58,13 @@ if (options.Runs("f"))
         ["ConnectionStrings__audit"] = postgres.ForDatabase("audit"),
         ["ConnectionStrings__identity"] = postgres.ForDatabase("identity"),
         ["Logging__LogLevel__Default"] = "Error",
+        // The baselines' queues are classic durable queues on this single broker; F uses the same unless told otherwise.
+        ["Federation__Messaging__QueueType"] = options.FederationQueueType,
     };
     // As deployed: every request carries a researcher's access token, validated (RS256) by the access role.
     await using var access = await HostProcess.Start("access,identity", settings.WithIdentity());
     await using var audit = await HostProcess.Start("audit", settings.TrustingIdentityAt(access));
-    await using var path = new FederationPath(access, await access.AccessTokenOf("researcher"), postgres.ForDatabase("audit"), options);
+    await using var path = new FederationPath(access, audit, await access.AccessTokenOf("researcher"), postgres.ForDatabase("audit"), options);
     var requests = Math.Max(1000, options.Messages / 2);
     Console.Write($"warming up F for {options.WarmupSeconds} s (two fresh processes: JIT)… ");
     // At least WarmupSeconds, then on until two rounds in a row agree within 10 % (or three times as long).

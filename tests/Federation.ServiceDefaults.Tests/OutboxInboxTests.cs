@@ -44,6 +44,27 @@ public sealed class OutboxInboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_applied_in_an_earlier_batch_is_recognised_when_it_comes_again_alone_or_among_new_ones()
+    {
+        // Batches save inbox rows without looking them up first; a redelivery must still be a duplicate, not a failure.
+        var first = MessagingHost.Drafted("earlier");
+        using var duplicates = new MetricTotal("federation.inbox.duplicates");
+        await service.Harness.Bus.Publish(first, ctx => ctx.MessageId = first.EventId);
+        await Eventually.Until(async () => (await service.NoteTexts()).Contains("earlier"), Deadline, "the first delivery's note");
+
+        await service.Harness.Bus.Publish(first, ctx => ctx.MessageId = first.EventId); // alone
+        await Eventually.Until(() => Task.FromResult(duplicates.Total >= 1), Deadline, "the lone redelivery to be recognised");
+        var fresh = Enumerable.Range(0, 20).Select(i => MessagingHost.Drafted($"among-{i}")).ToList();
+        await Task.WhenAll(fresh.Select(f => service.Harness.Bus.Publish(f, ctx => ctx.MessageId = f.EventId))
+            .Append(service.Harness.Bus.Publish(first, ctx => ctx.MessageId = first.EventId))); // among new ones
+
+        await Eventually.Until(async () => (await service.NoteTexts()).Count(t => t.StartsWith("among-")) == 20, Deadline, "the new messages' notes");
+        await Eventually.Until(() => Task.FromResult(duplicates.Total >= 2), Deadline, "the second redelivery to be recognised");
+        Assert.Single(await service.NoteTexts(), t => t == "earlier");
+        Assert.False(service.Harness.Published.Select<Fault<AccessRequestDrafted>>().Any(), "a redelivery faulted instead of being acknowledged");
+    }
+
+    [Fact]
     public async Task Events_of_one_aggregate_leave_in_commit_order()
     {
         var aggregate = Guid.NewGuid();

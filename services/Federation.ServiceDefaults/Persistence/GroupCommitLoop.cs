@@ -27,7 +27,7 @@ internal sealed class GroupCommitLoop<TDb>(
     private static readonly Counter<long> Duplicates = FederationTelemetry.Meter.CreateCounter<long>("federation.inbox.duplicates",
         description: "Messages acknowledged without effect because their inbox row existed");
 
-    private enum Outcome { Committed, UnitFailed, SaveFailed, BatchFailed }
+    private enum Outcome { Committed, UnitFailed, UnitSaveFailed, SaveFailed, BatchFailed }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,9 +69,21 @@ internal sealed class GroupCommitLoop<TDb>(
     {
         var pending = batch.ToList();
         var unitByUnit = pending.Count == 1;
+        // Redeliveries are rare, so a batch first saves its inbox rows without asking the store which exist: the inbox
+        // key is unique, so a message applied before fails the save instead, and only then is the batch redone with
+        // the look-up (one round trip less per batch in the usual case).
+        var lookUpInbox = false;
         while (pending.Count > 0)
         {
-            var (outcome, failedAt, error) = await TryCommit(pending, unitByUnit, stoppingToken);
+            var (outcome, failedAt, error) = await TryCommit(pending, unitByUnit, lookUpInbox, stoppingToken);
+            if (outcome is Outcome.SaveFailed or Outcome.UnitSaveFailed && !IsOutage(error!) && !lookUpInbox
+                && pending.Any(w => w.InboxKey is not null))
+            {
+                lookUpInbox = true; // perhaps a duplicate: redo the batch knowing which messages were applied already
+                continue;
+            }
+            if (outcome == Outcome.UnitSaveFailed)
+                outcome = Outcome.UnitFailed;
             switch (outcome)
             {
                 case Outcome.Committed:
@@ -94,7 +106,7 @@ internal sealed class GroupCommitLoop<TDb>(
     }
 
     private async Task<(Outcome Outcome, int FailedAt, Exception? Error)> TryCommit(List<BatchedWork<TDb>> pending, bool unitByUnit,
-        CancellationToken stoppingToken)
+        bool lookUpInbox, CancellationToken stoppingToken)
     {
         var duplicates = new HashSet<BatchedWork<TDb>>();
         var outboxRows = new List<OutboxMessage>();
@@ -105,7 +117,7 @@ internal sealed class GroupCommitLoop<TDb>(
             db.Database.AutoSavepointsEnabled = false;
             await using var tx = await db.Database.BeginTransactionAsync(stoppingToken);
 
-            var seen = await AlreadyApplied(db, pending, stoppingToken);
+            var seen = lookUpInbox ? await AlreadyApplied(db, pending, stoppingToken) : []; // either way, a message twice in one batch applies once
             var now = clock.GetUtcNow().UtcDateTime;
             for (var i = 0; i < pending.Count; i++)
             {
@@ -115,6 +127,7 @@ internal sealed class GroupCommitLoop<TDb>(
                     duplicates.Add(work);
                     continue;
                 }
+                var saving = false;
                 try
                 {
                     System.Diagnostics.Activity.Current = work.Caller;
@@ -122,11 +135,14 @@ internal sealed class GroupCommitLoop<TDb>(
                     if (work.InboxKey is { } inbox)
                         db.InboxMessages.Add(new InboxMessage { Consumer = inbox.Consumer, MessageId = inbox.MessageId, ProcessedAt = now });
                     if (unitByUnit)
+                    {
+                        saving = true;
                         await Save(db, outboxRows, stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    return (Outcome.UnitFailed, i, ex);
+                    return (saving ? Outcome.UnitSaveFailed : Outcome.UnitFailed, i, ex);
                 }
                 finally
                 {

@@ -1,0 +1,75 @@
+namespace Federation.Bench;
+
+/// <summary>
+/// CPU time spent while a scenario ran, per process and for the whole machine (Linux /proc), so that a change's cost
+/// per event can be compared between runs whose throughput the shared machine moves by ±25 %: CPU per event moves less.
+/// </summary>
+public sealed class CpuCost
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux this runs on
+    private readonly (string Name, int Pid)[] processes;
+    private readonly long[] before;
+    private readonly Dictionary<string, long> commandsBefore;
+    private readonly long machineBefore;
+
+    /// <summary>Processes counted together by their command name: the private broker's Erlang VM, every PostgreSQL backend.</summary>
+    private static readonly (string Name, string Command)[] Commands = [("broker", "beam.smp"), ("postgres", "postgres")];
+
+    private CpuCost((string Name, int Pid)[] processes)
+    {
+        this.processes = [.. processes, ("bench", Environment.ProcessId)];
+        before = this.processes.Select(p => ProcessTicks(p.Pid)).ToArray();
+        commandsBefore = TicksByCommand();
+        machineBefore = MachineBusyTicks();
+    }
+
+    public static CpuCost Start(params (string Name, int? Pid)[] processes) =>
+        new(processes.Where(p => p.Pid is not null).Select(p => (p.Name, p.Pid!.Value)).ToArray());
+
+    /// <summary>Milliseconds of CPU per event, per process and for the machine (every process, the bench client included).</summary>
+    public string PerEvent(int events)
+    {
+        string Ms(long ticks) => $"{ticks / TicksPerSecond * 1000 / Math.Max(events, 1):N2}";
+        var commands = TicksByCommand();
+        var parts = processes.Select((p, i) => $"{p.Name} {Ms(ProcessTicks(p.Pid) - before[i])}")
+            .Concat(Commands.Select(c => $"{c.Name} {Ms(commands[c.Command] - commandsBefore[c.Command])}"));
+        return $"[CPU ms per event: {string.Join(", ", parts)}, machine {Ms(MachineBusyTicks() - machineBefore)}]";
+    }
+
+    /// <summary>CPU ticks of the live processes of each of <see cref="Commands"/> (a process that ended meanwhile takes its ticks along).</summary>
+    private static Dictionary<string, long> TicksByCommand()
+    {
+        var ticks = Commands.ToDictionary(c => c.Command, _ => 0L);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                var command = File.ReadAllText($"{dir}/comm").Trim();
+                if (ticks.ContainsKey(command))
+                    ticks[command] += ProcessTicks(pid);
+            }
+            catch (IOException)
+            {
+                // ended while we looked
+            }
+        }
+        return ticks;
+    }
+
+    private static long ProcessTicks(int pid)
+    {
+        // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 14th field.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11]) + long.Parse(fields[12]);
+    }
+
+    private static long MachineBusyTicks()
+    {
+        // "cpu user nice system idle iowait irq softirq steal ...": busy is everything but idle and iowait.
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return cpu.Sum() - cpu[3] - cpu[4];
+    }
+}
