@@ -118,7 +118,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         await using var command = new NpgsqlCommand("SELECT aggregate_id, occurred_at, pg_xact_commit_timestamp(xmin), recorded_at FROM audit_entries WHERE aggregate_id = ANY(@ids)", connection);
         command.Parameters.AddWithValue("ids", wanted);
         var latencies = new List<double>(wanted.Length);
-        var toCommit = new List<double>(wanted.Length);
+        var toStamp = new List<double>(wanted.Length);
         var toRecorded = new List<double>(wanted.Length);
         var recordedToCommit = new List<double>(wanted.Length);
         await using var reader = await command.ExecuteReaderAsync();
@@ -128,25 +128,9 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
                 continue;
             // The end is the audit entry's commit (with its inbox row), as the issue defines it: the server's commit time.
             latencies.Add((reader.GetDateTime(2) - sent).TotalMilliseconds);
-            toCommit.Add((reader.GetDateTime(1) - sent).TotalMilliseconds);
+            toStamp.Add((reader.GetDateTime(1) - sent).TotalMilliseconds);
             toRecorded.Add((reader.GetDateTime(3) - reader.GetDateTime(1)).TotalMilliseconds);
             recordedToCommit.Add((reader.GetDateTime(2) - reader.GetDateTime(3)).TotalMilliseconds);
-        }
-        if (Environment.GetEnvironmentVariable("BENCH_SLOW_TIMES") is not null && latencies.Count > 0)
-        {
-            var rows = new List<(DateTime Sent, double Ms)>();
-            await using var again = new NpgsqlConnection(auditDatabase);
-            await again.OpenAsync();
-            await using var q = new NpgsqlCommand("SELECT aggregate_id, pg_xact_commit_timestamp(xmin), occurred_at FROM audit_entries WHERE aggregate_id = ANY(@ids)", again);
-            q.Parameters.AddWithValue("ids", wanted);
-            await using (var r = await q.ExecuteReaderAsync())
-                while (await r.ReadAsync())
-                    if (sentAt.TryGetValue(Guid.Parse(r.GetString(0)), out var s0))
-                        rows.Add((s0, (r.GetDateTime(1) - s0).TotalMilliseconds));
-            var start = rows.Min(x => x.Sent);
-            var cut = rows.Select(x => x.Ms).Order().ElementAt((int)(rows.Count * 0.98));
-            Console.WriteLine($"\n[slowest 2% (> {cut:N0} ms) by send time, 250 ms buckets: " + string.Join(" ", rows.Where(x => x.Ms > cut)
-                .GroupBy(x => (int)((x.Sent - start).TotalMilliseconds / 250)).OrderBy(g => g.Key).Select(g => $"{g.Key * 0.25:N2}s:{g.Count()}/{g.Max(x => x.Ms):N0}")) + "]");
         }
         // Where the time goes: until the access role stamped the event (HTTP + queueing for its group commit), and the rest.
         // Then from the stamp until the audit role appended the entry (access commit, relay, broker, audit's wait for its
@@ -156,7 +140,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
             var m = new Measurement("", "", part.Count, 1, part.ToArray());
             return $"p50 {m.P50:N1} / p99 {m.P99:N1} ms";
         }
-        Console.Write($"[request → event stamped {Split(toCommit)}; → audit appends {Split(toRecorded)}; → audit commit {Split(recordedToCommit)}] ");
+        Console.Write($"[request → event stamped {Split(toStamp)}; → audit appends {Split(toRecorded)}; → audit commit {Split(recordedToCommit)}] ");
         return latencies.ToArray();
     }
 
