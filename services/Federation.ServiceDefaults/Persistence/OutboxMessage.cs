@@ -46,4 +46,11 @@ public sealed class OutboxMessage
     /// </summary>
     [System.ComponentModel.DataAnnotations.Schema.NotMapped]
     internal long? AggregateVersion { get; set; }
+
+    /// <summary>
+    /// The message record itself, known in memory only: set when the row is written, so the relay publishes a row the
+    /// group commit handed over without parsing <see cref="Body"/> back (rows read from the store are parsed).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    internal object? Message { get; set; }
 }

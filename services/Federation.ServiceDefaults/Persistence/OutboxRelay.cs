@@ -347,7 +347,7 @@ internal sealed class OutboxRelay<TDb>(
     {
         var type = Types.GetOrAdd(row.MessageType, name => Type.GetType(name, throwOnError: false))
             ?? throw new InvalidOperationException($"Unknown message type {row.MessageType}");
-        var message = JsonSerializer.Deserialize(row.Body, type, OutboxRows.Json)
+        var message = row.Message ?? JsonSerializer.Deserialize(row.Body, type, OutboxRows.Json)
             ?? throw new InvalidOperationException($"Empty body in outbox row {row.Sequence}");
         row.AggregateVersion ??= (message as Federation.Contracts.IFederationEvent)?.AggregateVersion;
 

@@ -53,6 +53,7 @@ internal static class OutboxRows
         return new OutboxMessage
         {
             AggregateVersion = (message as IFederationEvent)?.AggregateVersion,
+            Message = message,
             MessageId = messageId,
             MessageType = TypeName(type),
             Body = JsonSerializer.Serialize(message, type, Json),
