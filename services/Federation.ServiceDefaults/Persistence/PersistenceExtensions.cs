@@ -56,7 +56,11 @@ public static class PersistenceExtensions
             options.AddInterceptors(new OutboxCommitInterceptor<TDb>(signal));
         // Migrations are written by hand once for both providers, without a model snapshot; a test
         // compares the migrated schema with the model on both providers instead.
-        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        // A failed statement or save is not logged by EF Core as an error: the exception reaches the group commit (which
+        // redoes the batch, fails the unit to its consumer's retries or logs an outage) or the request's exception handler,
+        // and those report it with their context. A redelivered message's refused inbox row is expected, not an error.
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)
+            .Log((RelationalEventId.CommandError, Microsoft.Extensions.Logging.LogLevel.Debug), (CoreEventId.SaveChangesFailed, Microsoft.Extensions.Logging.LogLevel.Debug)));
         return options;
     }
 
