@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Federation.ServiceDefaults.Hosting;
 using Federation.ServiceDefaults.Messaging;
 using MassTransit;
@@ -29,6 +30,23 @@ public sealed class NamingAndConfigurationTests
     [InlineData(typeof(AuditTrailConsumer<int>), "audit-trail")]
     public void Queue_names_are_the_consumer_name_in_kebab_case(Type consumer, string expected) =>
         Assert.Equal(expected, EndpointNames.Describe(consumer));
+
+    [Theory]
+    [InlineData("Host=db;Username=u", 100, true)]
+    [InlineData("Host=db;Username=u;Max Auto Prepare=0;No Reset On Close=false", 0, false)]
+    [InlineData("Host=db;Username=u;MaxAutoPrepare=7;NoResetOnClose=false", 7, false)]
+    public void PostgreSQL_statements_are_prepared_and_sessions_not_reset_unless_the_operator_says_otherwise(string configured, int prepared, bool noReset)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:audit"] = configured }).Build();
+
+        var (_, connectionString, _) = Federation.ServiceDefaults.Persistence.PersistenceExtensions.Resolve(configuration, "audit");
+
+        var parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        Assert.Equal(prepared, parsed.MaxAutoPrepare);
+        Assert.Equal(noReset, parsed.NoResetOnClose);
+        Assert.Equal("audit", parsed.Database);
+    }
 
     [Fact]
     public void Queue_names_are_prefixed_with_the_service() =>

@@ -71,6 +71,14 @@ public static class PersistenceExtensions
     /// <summary>Statements each PostgreSQL connection keeps prepared (least recently used ones are replaced).</summary>
     internal const int AutoPreparedStatements = 100;
 
+    /// <summary>
+    /// The keywords a connection string sets, lower-case without spaces ("Max Auto Prepare" and "MaxAutoPrepare" alike).
+    /// Not Npgsql's builder: its <c>ContainsKey</c> is true for every keyword it knows, set or not.
+    /// </summary>
+    private static HashSet<string> OperatorKeywords(string connectionString) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+
     internal static (StoreProvider Provider, string ConnectionString, string Location) Resolve(IConfiguration configuration, string service)
     {
         var configured = configuration.GetConnectionString(service);
@@ -94,13 +102,14 @@ public static class PersistenceExtensions
             // A service sends the same few statements thousands of times a second (outbox, inbox, group-commit inserts):
             // prepared once per connection, PostgreSQL no longer parses and plans each (a quarter of its CPU under load).
             // An operator's own setting wins.
-            if (!parsed.ContainsKey("Max Auto Prepare"))
+            var given = OperatorKeywords(configured);
+            if (!given.Contains("maxautoprepare"))
                 (parsed.MaxAutoPrepare, parsed.AutoPrepareMinUsages) = (AutoPreparedStatements, 2);
             // Every batch, relay round and query returns its connection to the pool, and Npgsql would reset the session
             // each time (DISCARD ALL: a statement per use, hundreds a second). No role keeps session state on a pooled
             // connection (the relay's advisory lock has its own unpooled one; transactions end before the return), so
             // there is nothing to reset. Code that SETs a session variable or takes a session lock must use its own connection.
-            if (!parsed.ContainsKey("No Reset On Close"))
+            if (!given.Contains("noresetonclose"))
                 parsed.NoResetOnClose = true;
             return (StoreProvider.PostgreSql, parsed.ConnectionString, $"{parsed.Host}:{parsed.Port}/{parsed.Database}");
         }
