@@ -10,7 +10,7 @@ namespace Federation.Bench;
 /// <summary>
 /// F: the federation path across two processes. HTTP request accepted by the access role → draft and
 /// outbox row committed → relayed with confirms → consumed by the audit role in another process →
-/// entry and inbox row committed. Latency is from the client's send to the audit entry's recording.
+/// entry and inbox row committed. Latency is from the client's send to the commit of the audit entry's transaction.
 /// </summary>
 public sealed class FederationPath(HostProcess access, HostProcess audit, string accessToken, string auditDatabase, BenchOptions options) : IAsyncDisposable
 {
@@ -31,7 +31,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
     public async Task<Measurement> AtMaximum(int requests)
     {
         var before = await AuditCount();
-        var cpu = CpuCost.Start(("access", access.ProcessId), ("audit", audit.ProcessId));
+        var cpu = CpuOfThePath();
         var clock = Stopwatch.StartNew();
         var next = 0;
         var ids = new ConcurrentBag<Guid>();
@@ -54,7 +54,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         var before = await AuditCount();
         var ids = new ConcurrentBag<Guid>();
         var inFlight = new List<Task>(requests);
-        var cpu = CpuCost.Start(("access", access.ProcessId), ("audit", audit.ProcessId));
+        var cpu = CpuOfThePath();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < requests; i++)
         {
@@ -75,6 +75,8 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s{(options.FixedRate > 0 ? "" : " (half the maximum)")}",
             ids.Count, seconds, await Latencies(ids));
     }
+
+    private CpuCost CpuOfThePath() => CpuCost.Start(("access", access.ProcessId), ("audit", audit.ProcessId));
 
     private async Task<Guid?> Send()
     {

@@ -82,8 +82,6 @@ internal sealed class GroupCommitLoop<TDb>(
                 lookUpInbox = true; // perhaps a duplicate: redo the batch knowing which messages were applied already
                 continue;
             }
-            if (outcome == Outcome.UnitSaveFailed)
-                outcome = Outcome.UnitFailed;
             switch (outcome)
             {
                 case Outcome.Committed:
@@ -91,7 +89,7 @@ internal sealed class GroupCommitLoop<TDb>(
                 case Outcome.SaveFailed when !IsOutage(error!):
                     unitByUnit = true; // find the unit that broke the batch
                     continue;
-                case Outcome.UnitFailed when !IsOutage(error!):
+                case Outcome.UnitFailed or Outcome.UnitSaveFailed when !IsOutage(error!):
                     pending[failedAt].Fail(error!);
                     pending.RemoveAt(failedAt);
                     continue;

@@ -41,16 +41,16 @@ public sealed class OutboxMessage
     public int Attempts { get; set; }
 
     /// <summary>
-    /// The event's aggregate version, known in memory only (not stored): set when the row is written or its body read,
-    /// so the relay can tell whether a row handed over at commit follows the last one it sent of its aggregate.
-    /// </summary>
-    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
-    internal long? AggregateVersion { get; set; }
-
-    /// <summary>
-    /// The message record itself, known in memory only: set when the row is written, so the relay publishes a row the
-    /// group commit handed over without parsing <see cref="Body"/> back (rows read from the store are parsed).
+    /// The message record itself, known in memory only (not stored): set when the row is written, so the relay publishes
+    /// a row the group commit handed over without parsing <see cref="Body"/> back, or when the relay parses a row it read.
     /// </summary>
     [System.ComponentModel.DataAnnotations.Schema.NotMapped]
     internal object? Message { get; set; }
+
+    /// <summary>
+    /// The event's aggregate version, once <see cref="Message"/> is known: the relay tells by it whether a row handed over
+    /// at commit follows the last one it sent of its aggregate.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    internal long? AggregateVersion => (Message as Federation.Contracts.IFederationEvent)?.AggregateVersion;
 }

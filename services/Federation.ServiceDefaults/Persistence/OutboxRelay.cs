@@ -347,9 +347,8 @@ internal sealed class OutboxRelay<TDb>(
     {
         var type = Types.GetOrAdd(row.MessageType, name => Type.GetType(name, throwOnError: false))
             ?? throw new InvalidOperationException($"Unknown message type {row.MessageType}");
-        var message = row.Message ?? JsonSerializer.Deserialize(row.Body, type, OutboxRows.Json)
+        var message = row.Message ??= JsonSerializer.Deserialize(row.Body, type, OutboxRows.Json)
             ?? throw new InvalidOperationException($"Empty body in outbox row {row.Sequence}");
-        row.AggregateVersion ??= (message as Federation.Contracts.IFederationEvent)?.AggregateVersion;
 
         var parent = ActivityContext.TryParse(row.TraceParent, null, out var context) ? context : default;
         using var activity = FederationTelemetry.Source.StartActivity($"outbox relay {type.Name}", ActivityKind.Producer, parent);

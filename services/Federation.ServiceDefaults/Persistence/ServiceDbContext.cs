@@ -52,7 +52,6 @@ internal static class OutboxRows
         var type = message.GetType();
         return new OutboxMessage
         {
-            AggregateVersion = (message as IFederationEvent)?.AggregateVersion,
             Message = message,
             MessageId = messageId,
             MessageType = TypeName(type),
