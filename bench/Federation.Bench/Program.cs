@@ -61,10 +61,12 @@ if (options.Runs("f"))
         // The baselines' queues are classic durable queues on this single broker; F uses the same unless told otherwise.
         ["Federation__Messaging__QueueType"] = options.FederationQueueType,
     };
-    // As deployed: every request carries a researcher's access token, validated (RS256) by the access role.
-    await using var access = await HostProcess.Start("access,identity", settings.WithIdentity());
-    await using var audit = await HostProcess.Start("audit", settings.TrustingIdentityAt(access));
-    await using var path = new FederationPath(access, audit, await access.AccessTokenOf("researcher"), postgres.ForDatabase("audit"), options);
+    // As deployed (one role per process): every request carries a researcher's access token, issued by the identity role
+    // and validated (RS256) by the access role with the keys it fetched from identity. Identity only signs the token here.
+    await using var identity = await HostProcess.Start("identity", settings.WithIdentity());
+    await using var access = await HostProcess.Start("access", settings.WithIdentity().TrustingIdentityAt(identity));
+    await using var audit = await HostProcess.Start("audit", settings.TrustingIdentityAt(identity));
+    await using var path = new FederationPath(access, audit, await access.AccessTokenOf("researcher", identity), postgres.ForDatabase("audit"), options);
     var requests = Math.Max(1000, options.Messages / 2);
     Console.Write($"warming up F for {options.WarmupSeconds} s (two fresh processes: JIT)… ");
     // At least WarmupSeconds, then on until two rounds in a row agree within 10 % (or three times as long).

@@ -136,24 +136,19 @@ internal sealed class OutboxRelay<TDb>(
 
             // Idle: wake on a commit (its rows are handed over), on a confirm (settle only), or at the poll interval
             // (read the store: rows left by a crash or written by another replica, timers falling due).
-            using var confirmed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var timeout = publishing.Count > 0 ? TimeSpan.FromMilliseconds(100) : options.Value.PollInterval;
             var waited = Stopwatch.GetTimestamp();
-            var wake = signal.Wait(timeout, confirmed.Token);
-            if (publishing.Count > 0 && await Task.WhenAny(wake, Task.WhenAny(publishing)) != wake)
-                confirmed.Cancel(); // a commit's wake-up that has not been taken yet stays for the next wait
             try
             {
-                await wake;
-                // A steady stream of commits must not keep the relay from the store for longer than the poll interval.
-                look = Stopwatch.GetElapsedTime(waited) >= timeout || Stopwatch.GetElapsedTime(lastRead) >= options.Value.PollInterval
-                    ? Look.Store : Look.HandedOver;
+                // A confirm only settles: a commit's wake-up that has not been taken yet stays for the next wait.
+                if (await signal.Wait(timeout, publishing.Count > 0 ? Task.WhenAny(publishing) : null, stoppingToken))
+                {
+                    // A steady stream of commits must not keep the relay from the store for longer than the poll interval.
+                    look = Stopwatch.GetElapsedTime(waited) >= timeout || Stopwatch.GetElapsedTime(lastRead) >= options.Value.PollInterval
+                        ? Look.Store : Look.HandedOver;
+                }
             }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                // woken by a confirm
-            }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
@@ -312,7 +307,7 @@ internal sealed class OutboxRelay<TDb>(
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var sentKeys = sent.Select(r => r.Sequence).ToList();
         if (sentKeys.Count > 0)
-            await db.OutboxMessages.Where(m => sentKeys.Contains(m.Sequence)).ExecuteDeleteAsync(cancellationToken);
+            await DeleteSent(db, sentKeys, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var (row, _) in failed.Where(f => f.Attempted))
         {
@@ -342,6 +337,19 @@ internal sealed class OutboxRelay<TDb>(
             Lag.Record((now - row.CreatedAt).TotalMilliseconds, tags);
         return (sent.Count, failed.Count);
     }
+
+    private const string DeleteSentWithoutWaitingForTheDisk =
+        "BEGIN; SET LOCAL synchronous_commit = off; DELETE FROM " + OutboxSchema.OutboxTable + " WHERE sequence = ANY({0}); COMMIT";
+
+    /// <summary>
+    /// Deletes confirmed rows. Their deletion need not wait for the disk: lost in a crash, a row is published again and
+    /// the inboxes absorb it, as after any crash between confirm and delete. So on PostgreSQL it commits asynchronously,
+    /// in one round trip: under load these deletes were a third of the store's commits, each waiting for a WAL flush.
+    /// </summary>
+    private static Task DeleteSent(TDb db, List<long> sequences, CancellationToken cancellationToken) =>
+        db.Database.IsNpgsql()
+            ? db.Database.ExecuteSqlRawAsync(DeleteSentWithoutWaitingForTheDisk, [sequences.ToArray()], cancellationToken)
+            : db.OutboxMessages.Where(m => sequences.Contains(m.Sequence)).ExecuteDeleteAsync(cancellationToken);
 
     private async Task Publish(OutboxMessage row, CancellationToken cancellationToken)
     {

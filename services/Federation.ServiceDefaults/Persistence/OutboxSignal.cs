@@ -21,6 +21,7 @@ public sealed class OutboxSignal<TDb> where TDb : ServiceDbContext
     private readonly ConcurrentQueue<OutboxMessage> committed = new();
     private int handedOver;
     private volatile bool unannounced;
+    private Task<bool>? woken; // the relay's pending wait for a wake-up
 
     /// <summary>Rows were committed that are not handed over: the relay must read the store.</summary>
     public void Notify()
@@ -60,18 +61,28 @@ public sealed class OutboxSignal<TDb> where TDb : ServiceDbContext
         return complete;
     }
 
-    /// <summary>Returns when notified or when <paramref name="timeout"/> passes, whichever comes first.</summary>
-    public async Task Wait(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a wake-up, for <paramref name="timeout"/> or for <paramref name="orUntil"/>, whichever comes first. True
+    /// when woken or timed out (the caller looks for rows), false when <paramref name="orUntil"/> came first. Nothing is
+    /// thrown for the ways that are not a wake-up: the relay waits here thousands of times a second under load, and an
+    /// exception each time (the cancelled read this used to be) cost a few percent of a host's CPU. Only the relay waits
+    /// (the channel has one reader), always with its stopping token; that token's cancellation is thrown.
+    /// </summary>
+    internal async Task<bool> Wait(TimeSpan timeout, Task? orUntil, CancellationToken cancellationToken)
     {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
-        try
-        {
-            await wakeups.Reader.ReadAsync(timer.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The poll interval passed without a wake-up: the caller polls.
-        }
+        if (wakeups.Reader.TryRead(out _))
+            return true;
+        // Kept across waits that end otherwise: a read abandoned each time would leave its waiter in the channel.
+        woken ??= wakeups.Reader.WaitToReadAsync(cancellationToken).AsTask();
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timedOut = Task.Delay(timeout, expiry.Token);
+        var first = await (orUntil is null ? Task.WhenAny(woken, timedOut) : Task.WhenAny(woken, timedOut, orUntil));
+        expiry.Cancel(); // the timer goes; its task ends cancelled, unobserved, without an exception being thrown
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first != woken)
+            return first == timedOut;
+        woken = null;
+        wakeups.Reader.TryRead(out _);
+        return true;
     }
 }
