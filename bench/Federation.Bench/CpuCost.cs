@@ -63,10 +63,12 @@ public sealed class CpuCost
         return ticks;
     }
 
-    private static long ProcessTicks(int pid)
+    private static long ProcessTicks(int pid) => ThreadTicks(File.ReadAllText($"/proc/{pid}/stat"));
+
+    /// <summary>User and system ticks from a <c>/proc/…/stat</c> line (of a process, or of one of its threads).</summary>
+    internal static long ThreadTicks(string stat)
     {
         // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 14th field.
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11]) + long.Parse(fields[12]);
     }

@@ -69,14 +69,17 @@ if (options.Runs("f"))
     await using var path = new FederationPath(access, audit, await access.AccessTokenOf("researcher", identity), postgres.ForDatabase("audit"), options);
     var requests = Math.Max(1000, options.Messages / 2);
     Console.Write($"warming up F for {options.WarmupSeconds} s (two fresh processes: JIT)… ");
-    // At least WarmupSeconds, then on until two rounds in a row agree within 10 % (or three times as long).
+    // At least WarmupSeconds, then on until two rounds in a row agree within 10 % and both hosts' JIT threads have
+    // (nearly) stopped recompiling (or three times as long).
     var warm = System.Diagnostics.Stopwatch.StartNew();
     var previous = 0.0;
+    var jit = new[] { access, audit }.Select(h => new JitActivity(h.ProcessId!.Value)).ToArray();
     while (true)
     {
         var round = (await path.AtMaximum(Math.Max(500, requests / 5))).PerSecond;
-        Console.Write($"{round:N0}/s ");
-        var steady = previous > 0 && Math.Abs(round - previous) / previous < 0.10;
+        var compiling = jit.Select(j => j.ShareSinceLastLook()).ToArray();
+        Console.Write($"{round:N0}/s (JIT {string.Join(" / ", compiling.Select(c => $"{c:P0}"))}) ");
+        var steady = previous > 0 && Math.Abs(round - previous) / previous < 0.10 && compiling.All(c => c < 0.03);
         if ((warm.Elapsed.TotalSeconds >= options.WarmupSeconds && steady) || warm.Elapsed.TotalSeconds >= 3 * options.WarmupSeconds)
             break;
         previous = round;

@@ -38,6 +38,9 @@ public static class FederationSecurity
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IServiceProvider>((jwt, sp) =>
         {
             jwt.MapInboundClaims = false;
+            // A client's token is checked in full once, then remembered while it and its signing key stay valid.
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(new RememberingTokenHandler(sp.GetService<TimeProvider>() ?? TimeProvider.System) { MapInboundClaims = false });
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateIssuer = true,
