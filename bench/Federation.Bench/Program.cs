@@ -68,7 +68,7 @@ if (options.Runs("f"))
     await using var audit = await HostProcess.Start("audit", settings.TrustingIdentityAt(identity));
     await using var path = new FederationPath(access, audit, await access.AccessTokenOf("researcher", identity), postgres.ForDatabase("audit"), options);
     var requests = Math.Max(1000, options.Messages / 2);
-    Console.Write($"warming up F for {options.WarmupSeconds} s (two fresh processes: JIT)… ");
+    Console.Write($"warming up F for {options.WarmupSeconds} s or more (fresh hosts: JIT)… ");
     // At least WarmupSeconds, then on until two rounds in a row agree within 10 % and both hosts' JIT threads have
     // (nearly) stopped recompiling (or three times as long).
     var warm = System.Diagnostics.Stopwatch.StartNew();

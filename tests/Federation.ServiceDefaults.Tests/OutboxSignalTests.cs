@@ -48,6 +48,18 @@ public sealed class OutboxSignalTests
     }
 
     [Fact]
+    public async Task A_wake_up_taken_at_once_does_not_end_the_next_wait_too()
+    {
+        var signal = new OutboxSignal<TestDbContext>();
+        Assert.False(await signal.Wait(Long, Task.CompletedTask, CancellationToken.None)); // leaves its wait for a wake-up pending
+        signal.Notify();
+        Assert.True(await signal.Wait(Long, null, CancellationToken.None).WaitAsync(Long));
+
+        // Nothing new comes: the next wait must end by its other condition, not by the wake-up already taken.
+        Assert.False(await signal.Wait(Long, Task.Delay(TimeSpan.FromMilliseconds(200)), CancellationToken.None).WaitAsync(Long));
+    }
+
+    [Fact]
     public async Task Stopping_throws_from_the_wait()
     {
         var signal = new OutboxSignal<TestDbContext>();

@@ -71,7 +71,12 @@ public sealed class OutboxSignal<TDb> where TDb : ServiceDbContext
     internal async Task<bool> Wait(TimeSpan timeout, Task? orUntil, CancellationToken cancellationToken)
     {
         if (wakeups.Reader.TryRead(out _))
+        {
+            // A pending wait was woken by the write of this very wake-up (it may still be completing): taken now, it must
+            // not end the next wait too.
+            woken = null;
             return true;
+        }
         // Kept across waits that end otherwise: a read abandoned each time would leave its waiter in the channel.
         woken ??= wakeups.Reader.WaitToReadAsync(cancellationToken).AsTask();
         using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

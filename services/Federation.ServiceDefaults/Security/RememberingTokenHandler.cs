@@ -8,7 +8,7 @@ namespace Federation.ServiceDefaults.Security;
 /// <summary>
 /// Validates access tokens and remembers, by their exact text, the ones that passed: a client sends the same token with
 /// every request until it expires, and checking its RS256 signature and building its claims each time was about a
-/// twentieth of the access role's CPU under load. A remembered token is accepted again without that work only
+/// tenth of the access role's CPU under load. A remembered token is accepted again without that work only
 /// <list type="bullet">
 /// <item>before its own expiry (the skew that full validation allows past it is left to full validation),</item>
 /// <item>for at most <see cref="MaxAge"/> after it was checked,</item>
