@@ -85,10 +85,15 @@ public sealed class AuditQueryTests(Infrastructure infrastructure) : IClassFixtu
                 Reason = "the committee withdrew its approval", RevokedAt = t.Base.AddMinutes(9),
             }, entitlement.ToString(), new Actor("dac-1", "user", "dac-member")),
         ];
+        // Each recorded before the next is published: the chain orders by arrival, and two events published moments apart
+        // may be consumed concurrently and arrive the other way round; the assertions below name events by chain position.
+        List<JsonObject> all = [];
         foreach (var e in events)
+        {
             await bus.Publish(e, e.GetType(), ctx => ctx.MessageId = e.EventId);
-
-        var all = await Eventually.Until(() => Page(auditor, $"correlationId={t.Correlation}"), p => p.Count == events.Count, Deadline, "every event in the trail");
+            var recorded = all.Count + 1;
+            all = await Eventually.Until(() => Page(auditor, $"correlationId={t.Correlation}"), p => p.Count == recorded, Deadline, $"event {recorded} in the trail");
+        }
         Assert.Equal(events.Select(e => e.EventId), all.Select(e => e["eventId"]!.GetValue<Guid>()).OrderBy(id => events.ToList().FindIndex(e => e.EventId == id)));
 
         // Filters (auditor: everything).

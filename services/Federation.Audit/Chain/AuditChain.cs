@@ -3,6 +3,7 @@ using Federation.Audit.Data;
 using Federation.Audit.Domain;
 using Federation.Audit.Query;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Federation.Audit.Chain;
 
@@ -56,10 +57,31 @@ public static class AuditChain
     {
         if (Tracked(db, db.ChainHeads).FirstOrDefault() is { } tracked)
             return tracked;
-        var head = db.Database.IsNpgsql()
-            ? (await db.ChainHeads.FromSqlRaw("SELECT * FROM audit_chain_head WHERE id = 1 FOR UPDATE").ToListAsync(cancellationToken)).SingleOrDefault()
+        var head = db.Database.IsNpgsql() && db.Database.CurrentTransaction is { } transaction
+            ? await Locked(db, transaction.GetDbTransaction(), cancellationToken)
             : await db.ChainHeads.FindAsync([ChainHead.SingleId], cancellationToken);
         return head ?? await Start(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads and locks the head row in <paramref name="transaction"/> with a plain command, then tracks it as read (its
+    /// sequence is the update's concurrency token): EF Core's query pipeline for this one-row read, once per batch, was
+    /// about 3 % of the audit host's CPU under load.
+    /// </summary>
+    private static async Task<ChainHead?> Locked(AuditDbContext db, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT sequence, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE";
+        ChainHead head;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            head = new ChainHead { Sequence = reader.GetInt64(0), Hash = reader.GetString(1) };
+        }
+        db.ChainHeads.Attach(head);
+        return head;
     }
 
     /// <summary>
