@@ -141,7 +141,7 @@ internal sealed class OutboxRelay<TDb>(
             try
             {
                 // A confirm only settles: a commit's wake-up that has not been taken yet stays for the next wait.
-                if (await signal.Wait(timeout, publishing.Count > 0 ? Task.WhenAny(publishing) : null, stoppingToken))
+                if (await signal.Wait(timeout, publishing, stoppingToken))
                 {
                     // A steady stream of commits must not keep the relay from the store for longer than the poll interval.
                     look = Stopwatch.GetElapsedTime(waited) >= timeout || Stopwatch.GetElapsedTime(lastRead) >= options.Value.PollInterval

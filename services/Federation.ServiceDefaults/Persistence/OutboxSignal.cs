@@ -62,13 +62,14 @@ public sealed class OutboxSignal<TDb> where TDb : ServiceDbContext
     }
 
     /// <summary>
-    /// Waits for a wake-up, for <paramref name="timeout"/> or for <paramref name="orUntil"/>, whichever comes first. True
-    /// when woken or timed out (the caller looks for rows), false when <paramref name="orUntil"/> came first. Nothing is
+    /// Waits for a wake-up, for <paramref name="timeout"/> or for any of <paramref name="orAnyOf"/>, whichever comes first.
+    /// True when woken or timed out (the caller looks for rows), false when one of <paramref name="orAnyOf"/> came first
+    /// (they are only watched when there is no wake-up to take at once). Nothing is
     /// thrown for the ways that are not a wake-up: the relay waits here thousands of times a second under load, and an
     /// exception each time (the cancelled read this used to be) cost a few percent of a host's CPU. Only the relay waits
     /// (the channel has one reader), always with its stopping token; that token's cancellation is thrown.
     /// </summary>
-    internal async Task<bool> Wait(TimeSpan timeout, Task? orUntil, CancellationToken cancellationToken)
+    internal async Task<bool> Wait(TimeSpan timeout, IReadOnlyCollection<Task> orAnyOf, CancellationToken cancellationToken)
     {
         if (wakeups.Reader.TryRead(out _))
         {
@@ -81,7 +82,7 @@ public sealed class OutboxSignal<TDb> where TDb : ServiceDbContext
         woken ??= wakeups.Reader.WaitToReadAsync(cancellationToken).AsTask();
         using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var timedOut = Task.Delay(timeout, expiry.Token);
-        var first = await (orUntil is null ? Task.WhenAny(woken, timedOut) : Task.WhenAny(woken, timedOut, orUntil));
+        var first = await (orAnyOf.Count == 0 ? Task.WhenAny(woken, timedOut) : Task.WhenAny(woken, timedOut, Task.WhenAny(orAnyOf)));
         expiry.Cancel(); // the timer goes; its task ends cancelled, unobserved, without an exception being thrown
         cancellationToken.ThrowIfCancellationRequested();
         if (first != woken)
