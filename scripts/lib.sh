@@ -136,7 +136,7 @@ base_port_max() {
 }
 
 # pick_free_port OFFSET...: print a random port P in 15000..44999 (see base_port_max)
-# such that P+OFFSET is free for each OFFSET (`0` for P alone; `0 20000` adds RabbitMQ's
+# such that P+OFFSET is free for each OFFSET (`0` for P alone; `0 -10000` adds RabbitMQ's
 # distribution port). Random rather than sequential so parallel callers rarely even
 # contend; the flock plus a short-lived reservation file closes the window between
 # choosing a port and binding it.

@@ -20,9 +20,12 @@ lib_init
 # The upstream scripts, not /usr/sbin/rabbitmq*: Debian's wrappers switch to the rabbitmq
 # user and its cookie in /var/lib/rabbitmq, and then cannot run or reach a private node.
 readonly RABBIT_BIN=/usr/lib/rabbitmq/bin
-# The distribution (Erlang inter-node/CLI) port is fixed at PORT+20000 instead of being
-# chosen by Erlang at random, so two brokers can never race for it.
-readonly DIST_OFFSET=20000
+# The distribution (Erlang inter-node/CLI) port is fixed at PORT-10000 instead of being
+# chosen by Erlang at random, so two brokers can never race for it. Below PORT, not above:
+# PORT is picked below the kernel's ephemeral range (lib.sh, base_port_max), and PORT+20000
+# landed inside it, where a test's outgoing connections (thousands in TIME_WAIT) took the
+# distribution port three starts in a row in CI (dist_port_already_used).
+readonly DIST_OFFSET=-10000
 # epmd (Erlang's port mapper, TCP 4369) is one daemon shared by every node on the machine:
 # the first broker started spawns it and it outlives that broker. This marker records an
 # epmd that one of our brokers spawned, so the last `stop` can remove it.
@@ -126,7 +129,7 @@ launch() {
     local epmd_before
     epmd_before=$(live_epmd)
 
-    # Loopback only, like AMQP: Erlang would otherwise listen for distribution (PORT+20000)
+    # Loopback only, like AMQP: Erlang would otherwise listen for distribution (PORT-10000)
     # on all interfaces.
     : >"$dir/rabbitmq.out"
     set_clean_env "$dir"
@@ -173,7 +176,7 @@ cmd_start() {
         esac
     done
     [[ -z $port ]] || is_port_number "$port" || die "bad port: $port"
-    ((port == 0 || port + DIST_OFFSET <= 65535)) || die "port must be <= $((65535 - DIST_OFFSET)) (dist port is PORT+$DIST_OFFSET)"
+    ((port == 0 || port + DIST_OFFSET >= 1024)) || die "port must be >= $((1024 - DIST_OFFSET)) (dist port is PORT$DIST_OFFSET)"
 
     install_if_missing "$RABBIT_BIN/rabbitmq-server" rabbitmq-server
 

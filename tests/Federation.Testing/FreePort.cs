@@ -8,11 +8,12 @@ public static class FreePort
     /// <summary>A loopback port free right now (for a service the test starts later on purpose).</summary>
     public static int Pick()
     {
-        // RabbitMQ also binds PORT+20000 for its distribution protocol: keep both in range and free.
+        // RabbitMQ also binds PORT-10000 for its distribution protocol (scripts/rabbitmq.sh, DIST_OFFSET): both free, and
+        // both below the kernel's ephemeral range (32768…), where outgoing connections can take a port at any moment.
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var port = Random.Shared.Next(15000, 32000);
-            if (IsFree(port) && IsFree(port + 20000))
+            if (IsFree(port) && IsFree(port - 10000))
                 return port;
         }
         throw new InvalidOperationException("No free loopback port pair found");
