@@ -73,7 +73,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         var seconds = clock.Elapsed.TotalSeconds;
         Console.Write($"{cpu.PerEvent(ids.Count)} ");
         return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s{(options.FixedRate > 0 ? "" : " (half the maximum)")}",
-            ids.Count, seconds, await Latencies(ids));
+            ids.Count, seconds, await Latencies(ids, slowMoments: true));
     }
 
     private CpuCost CpuOfThePath() => CpuCost.Start(("access", access.ProcessId), ("audit", audit.ProcessId));
@@ -112,7 +112,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<double[]> Latencies(IEnumerable<Guid> ids)
+    private async Task<double[]> Latencies(IEnumerable<Guid> ids, bool slowMoments = false)
     {
         var wanted = ids.Select(i => i.ToString()).ToArray();
         await using var connection = new NpgsqlConnection(auditDatabase);
@@ -123,6 +123,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         var toStamp = new List<double>(wanted.Length);
         var toRecorded = new List<double>(wanted.Length);
         var recordedToCommit = new List<double>(wanted.Length);
+        var events = new List<(DateTime, double, (string, double)[])>(wanted.Length);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -133,6 +134,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
             toStamp.Add((reader.GetDateTime(1) - sent).TotalMilliseconds);
             toRecorded.Add((reader.GetDateTime(3) - reader.GetDateTime(1)).TotalMilliseconds);
             recordedToCommit.Add((reader.GetDateTime(2) - reader.GetDateTime(3)).TotalMilliseconds);
+            events.Add((sent, latencies[^1], [("stamped", toStamp[^1]), ("appends", toRecorded[^1]), ("commit", recordedToCommit[^1])]));
         }
         // Where the time goes: until the access role stamped the event (HTTP + queueing for its group commit), and the rest.
         // Then from the stamp until the audit role appended the entry (access commit, relay, broker, audit's wait for its
@@ -143,6 +145,8 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
             return $"p50 {m.P50:N1} / p99 {m.P99:N1} ms";
         }
         Console.Write($"[request → event stamped {Split(toStamp)}; → audit appends {Split(toRecorded)}; → audit commit {Split(recordedToCommit)}] ");
+        if (slowMoments)
+            Console.Write(SlowMoments.Describe(events));
         return latencies.ToArray();
     }
 

@@ -39,7 +39,9 @@ public static class EntryHash
     {
         if (e.Format is not (1 or 2))
             throw new FormatException($"Entry {e.Sequence} names canonical form {e.Format}, which this release does not know.");
-        using var buffer = new MemoryStream(384 + e.Payload.Length);
+        // Sized for the long fields up front (a growing stream copies itself each time it doubles).
+        using var buffer = new MemoryStream(512 + e.Payload.Length + (e.Purpose?.Length ?? 0) + (e.Entitlements?.Length ?? 0)
+            + (e.OutcomeDetail?.Length ?? 0) + (e.PurposeCodes?.Length ?? 0));
         CanonicalFields.Write(buffer, e.Format == 1 ? Domain : DomainV2);
         CanonicalFields.Write(buffer, e.Sequence.ToString(CultureInfo.InvariantCulture));
         CanonicalFields.Write(buffer, e.EventId.ToString("D"));
