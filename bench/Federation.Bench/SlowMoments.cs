@@ -4,7 +4,8 @@ namespace Federation.Bench;
 /// Whether a latency tail is queueing spread over the whole run or a few moments when everything waited. Events are put
 /// in windows by the time they were sent; the windows holding most of the events slower than the run's p99 are named,
 /// with where the slowest event of each spent its time. On two shared cores the p99 of the half-load run was made of two
-/// or three such moments (60–100 ms each, in one hop at a time), not of a slow path.
+/// or three such moments (60–100 ms each, in one hop at a time), not of a slow path. The clock time of each window is
+/// there to find it in the servers' logs.
 /// </summary>
 public static class SlowMoments
 {
@@ -25,7 +26,7 @@ public static class SlowMoments
         {
             var slowest = w.MaxBy(e => e.Total);
             var parts = string.Join(", ", slowest.Parts.Select(p => $"{p.Part} {p.Ms:N0}"));
-            return $"+{(w.Key * Window).TotalSeconds:N2} s: {w.Count()} ({slowest.Total:N0} ms = {parts})";
+            return $"+{(w.Key * Window).TotalSeconds:N2} s ({start + w.Key * Window:HH:mm:ss.ff} UTC): {w.Count()} ({slowest.Total:N0} ms = {parts})";
         });
         return $"[events over p99, by {Window.TotalMilliseconds:N0} ms window of sending: {windows.Sum(w => w.Count())} of {slow.Count} in {windows.Count} windows; {string.Join("; ", named)}] ";
     }

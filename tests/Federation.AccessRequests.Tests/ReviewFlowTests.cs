@@ -5,7 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Federation.AccessRequests;
 using Federation.Testing;
+using Federation.AccessRequests.Review;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -208,6 +210,34 @@ public sealed class ReviewFlowTests(Infrastructure infrastructure) : IClassFixtu
         using var conclude = await researcher.PostAsync($"/api/access-requests/{id}/conclude", null);
         Assert.Equal("concluded", (await conclude.Content.ReadFromJsonAsync<JsonObject>())!["state"]!.GetValue<string>());
         Assert.Equal("revoked", (await researcher.GetFromJsonAsync<JsonObject>("/api/entitlements"))!["items"]![0]!["state"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_clock_wakes_for_a_draft_left_idle_and_abandons_it()
+    {
+        // Databases of its own: the next deadline must be this draft's, not one another test left behind.
+        var own = new Dictionary<string, string>(settings)
+        {
+            ["ConnectionStrings__access"] = infrastructure.Postgres.ForDatabase($"access_idle_{Guid.NewGuid():N}"),
+            ["ConnectionStrings__identity"] = infrastructure.Postgres.ForDatabase($"identity_idle_{Guid.NewGuid():N}"),
+        };
+        var idleClock = new FakeTimeProvider(clock.GetUtcNow());
+        await using var alone = await StartWithClock("access,identity", own, idleClock);
+        using var applicant = await alone.SignIn("researcher");
+        var before = idleClock.GetUtcNow() < DateTimeOffset.UtcNow ? idleClock.GetUtcNow() : DateTimeOffset.UtcNow;
+        using var drafted = await applicant.PostAsJsonAsync("/api/access-requests", new { title = "Left alone", datasetIds = new[] { "ds-liver-ct" }, purpose = "Nobody comes back to it" });
+        Assert.Equal(HttpStatusCode.Created, drafted.StatusCode);
+        var id = (await drafted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var after = DateTimeOffset.UtcNow;
+
+        var abandonAfter = TimeSpan.FromDays(30);
+        var reviewClock = alone.Services.GetServices<IHostedService>().OfType<ReviewClock>().Single();
+        var next = await reviewClock.NextDeadline(CancellationToken.None);
+        Assert.NotNull(next);
+        Assert.InRange(next.Value, before + abandonAfter - TimeSpan.FromSeconds(1), after + abandonAfter + TimeSpan.FromSeconds(1));
+
+        idleClock.Advance(abandonAfter + TimeSpan.FromMinutes(1));
+        await Eventually.Until(() => Read(applicant, id), r => r["state"]!.GetValue<string>() == "abandoned", Deadline, "the idle draft to be abandoned");
     }
 
     private async Task<Guid> Draft(string title, params string[] datasets)

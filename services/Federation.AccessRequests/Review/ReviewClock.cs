@@ -94,16 +94,21 @@ public sealed class ReviewClock(
         return fired;
     }
 
-    private async Task<DateTimeOffset?> NextDeadline(CancellationToken cancellationToken)
+    /// <summary>When the earliest deadline falls, if there is one: the loop sleeps until then (or the poll interval).</summary>
+    internal async Task<DateTimeOffset?> NextDeadline(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        DateTime?[] candidates =
+        List<DateTime?> candidates =
         [
             await db.Entitlements.Where(e => e.State == EntitlementState.Active).MinAsync(e => (DateTime?)e.End, cancellationToken),
             await AwaitingDatasets(db).Where(d => d.RemindedAt == null).MinAsync(d => d.RemindAt, cancellationToken),
             await AwaitingDatasets(db).Where(d => d.EscalatedAt == null).MinAsync(d => d.EscalateAt, cancellationToken),
-            await db.AccessRequests.Where(r => Idle.Contains(r.State)).MinAsync(r => (DateTime?)r.UpdatedAt, cancellationToken) + options.Value.AbandonIdleAfter,
         ];
+        // One minimum per idle state: for a single state PostgreSQL reads the first entry of the (state, updated_at)
+        // index, but for a list of states it read every draft, every poll (50–70 ms a second at 20,000 drafts).
+        foreach (var idle in Idle)
+            candidates.Add(await db.AccessRequests.Where(r => r.State == idle).MinAsync(r => (DateTime?)r.UpdatedAt, cancellationToken)
+                + options.Value.AbandonIdleAfter);
         var next = candidates.Where(c => c is not null).Min();
         return next.AsUtc();
     }
