@@ -119,7 +119,14 @@ cmd_start() {
     # fsync stays on by default: fault tests kill the server and expect committed rows back.
     # track_commit_timestamp: the benchmark ends an event's latency when its consumer's transaction committed
     # (pg_xact_commit_timestamp), not when the consumer stamped it before committing.
-    local opts="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300 -c track_commit_timestamp=on"
+    # The WAL as a long-running, write-heavy server has it (the benchmark measures on a cluster initdb made minutes before):
+    # - max_wal_size: checkpoints come from checkpoint_timeout, as PostgreSQL advises, not from the WAL filling up. At
+    #   the benchmark's write rate the default 1 GB started one every minute or so, and the full-page images written
+    #   after each start slowed every commit for a moment (70 ms commits: a slow moment in F½). WAL only takes the space
+    #   written between checkpoints.
+    # - wal_init_zero=off: a young cluster has no old WAL files to recycle, so each new 16 MB file was zero-filled first,
+    #   every 2 s or so under load, and the commits waiting on that flush took 50-60 ms (in pairs, both databases).
+    local opts="-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300 -c track_commit_timestamp=on -c max_wal_size=8GB -c wal_init_zero=off"
     ((no_fsync == 0)) || opts+=" -c fsync=off -c synchronous_commit=off"
     if ! as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 -o "$opts" start >&2; then
         log "postgres failed to start on port $port"
