@@ -3,9 +3,9 @@ namespace Federation.Bench;
 /// <summary>
 /// Whether a latency tail is queueing spread over the whole run or a few moments when everything waited. Events are put
 /// in windows by the time they were sent; the windows holding most of the events slower than the run's p99 are named,
-/// with where the slowest event of each spent its time. On two shared cores the p99 of the half-load run was made of two
-/// or three such moments (60–100 ms each, in one hop at a time), not of a slow path. The clock time of each window is
-/// there to find it in the servers' logs.
+/// with where the slowest event of each spent its time. On two shared cores the p99 of the half-load run was made of one
+/// to three such moments (50–150 ms each), not of a slow path. The clock time of each window is there to find it in the
+/// servers' logs.
 /// </summary>
 public static class SlowMoments
 {

@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Federation.AccessRequests;
-using Federation.Testing;
 using Federation.AccessRequests.Review;
+using Federation.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -225,7 +225,8 @@ public sealed class ReviewFlowTests(Infrastructure infrastructure) : IClassFixtu
         await using var alone = await StartWithClock("access,identity", own, idleClock);
         using var applicant = await alone.SignIn("researcher");
         var before = idleClock.GetUtcNow() < DateTimeOffset.UtcNow ? idleClock.GetUtcNow() : DateTimeOffset.UtcNow;
-        using var drafted = await applicant.PostAsJsonAsync("/api/access-requests", new { title = "Left alone", datasetIds = new[] { "ds-liver-ct" }, purpose = "Nobody comes back to it" });
+        using var drafted = await applicant.PostAsJsonAsync("/api/access-requests",
+            new { title = "Left alone", datasetIds = new[] { "ds-liver-ct" }, purpose = "Nobody comes back to it" });
         Assert.Equal(HttpStatusCode.Created, drafted.StatusCode);
         var id = (await drafted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         var after = DateTimeOffset.UtcNow;
