@@ -24,7 +24,8 @@ readonly RABBIT_BIN=/usr/lib/rabbitmq/bin
 # chosen by Erlang at random, so two brokers can never race for it. Below PORT, not above:
 # PORT is picked below the kernel's ephemeral range (lib.sh, base_port_max), and PORT+20000
 # landed inside it, where a test's outgoing connections (thousands in TIME_WAIT) took the
-# distribution port three starts in a row in CI (dist_port_already_used).
+# distribution port three starts in a row in CI (dist_port_already_used). Tests pick ports
+# with the same offset (FreePort.RabbitMqDistributionOffset).
 readonly DIST_OFFSET=-10000
 # epmd (Erlang's port mapper, TCP 4369) is one daemon shared by every node on the machine:
 # the first broker started spawns it and it outlives that broker. This marker records an

@@ -121,35 +121,34 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT aggregate_id, occurred_at, pg_xact_commit_timestamp(xmin), recorded_at FROM audit_entries WHERE aggregate_id = ANY(@ids)", connection);
         command.Parameters.AddWithValue("ids", wanted);
-        var latencies = new List<double>(wanted.Length);
-        var toStamp = new List<double>(wanted.Length);
-        var toRecorded = new List<double>(wanted.Length);
-        var recordedToCommit = new List<double>(wanted.Length);
-        var events = new List<(DateTime, double, (string, double)[])>(wanted.Length);
+        // Each event once: its send time, its latency and that latency's parts (the splits below and the slow moments read them).
+        var events = new List<(DateTime Sent, double Total, (string Part, double Ms)[] Parts)>(wanted.Length);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
             if (!sentAt.TryGetValue(Guid.Parse(reader.GetString(0)), out var sent))
                 continue;
+            var (stamped, committed, appended) = (reader.GetDateTime(1), reader.GetDateTime(2), reader.GetDateTime(3));
             // The end is the audit entry's commit (with its inbox row), as the issue defines it: the server's commit time.
-            latencies.Add((reader.GetDateTime(2) - sent).TotalMilliseconds);
-            toStamp.Add((reader.GetDateTime(1) - sent).TotalMilliseconds);
-            toRecorded.Add((reader.GetDateTime(3) - reader.GetDateTime(1)).TotalMilliseconds);
-            recordedToCommit.Add((reader.GetDateTime(2) - reader.GetDateTime(3)).TotalMilliseconds);
-            events.Add((sent, latencies[^1], [("stamped", toStamp[^1]), ("appends", toRecorded[^1]), ("commit", recordedToCommit[^1])]));
+            events.Add((sent, (committed - sent).TotalMilliseconds,
+            [
+                ("stamped", (stamped - sent).TotalMilliseconds),
+                ("appends", (appended - stamped).TotalMilliseconds),
+                ("commit", (committed - appended).TotalMilliseconds),
+            ]));
         }
         // Where the time goes: until the access role stamped the event (HTTP + queueing for its group commit), and the rest.
         // Then from the stamp until the audit role appended the entry (access commit, relay, broker, audit's wait for its
         // batch), and from there to the audit batch's commit.
-        string Split(List<double> part)
+        string Split(int part)
         {
-            var m = new Measurement("", "", part.Count, 1, part.ToArray());
+            var m = new Measurement("", "", events.Count, 1, events.Select(e => e.Parts[part].Ms).ToArray());
             return $"p50 {m.P50:N1} / p99 {m.P99:N1} ms";
         }
-        Console.Write($"[request → event stamped {Split(toStamp)}; → audit appends {Split(toRecorded)}; → audit commit {Split(recordedToCommit)}] ");
+        Console.Write($"[request → event stamped {Split(0)}; → audit appends {Split(1)}; → audit commit {Split(2)}] ");
         if (slowMoments)
             Console.Write(SlowMoments.Describe(events));
-        return latencies.ToArray();
+        return events.Select(e => e.Total).ToArray();
     }
 
     public ValueTask DisposeAsync()
