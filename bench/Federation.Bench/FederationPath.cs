@@ -48,13 +48,30 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
             ids.Count, seconds, await Latencies(ids));
     }
 
-    /// <summary>Open loop: requests leave at a fixed rate whatever the answers do.</summary>
-    public async Task<Measurement> AtRate(double perSecond, int requests)
+    /// <summary>
+    /// Open loop: requests leave at a fixed rate whatever the answers do. First a lead-in of <paramref name="leadIn"/> at
+    /// the same rate, not measured: it takes what the previous run left to do (its last relay deletes, collections of its
+    /// heap, the first small batches' code paths, which a run at maximum never takes) out of the measurement, so that it
+    /// starts from the idle state B1½ starts from.
+    /// </summary>
+    public async Task<Measurement> AtRate(double perSecond, int requests, TimeSpan leadIn)
+    {
+        await SendAtRate(perSecond, (int)(perSecond * leadIn.TotalSeconds));
+        var cpu = CpuOfThePath();
+        var clock = Stopwatch.StartNew();
+        var ids = await SendAtRate(perSecond, requests);
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.Write($"{cpu.PerEvent(ids.Count)} ");
+        return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s{(options.FixedRate > 0 ? "" : " (half the maximum)")}",
+            ids.Count, seconds, await Latencies(ids, slowMoments: true));
+    }
+
+    /// <summary>Sends <paramref name="requests"/> at <paramref name="perSecond"/> and waits until the audit recorded them all.</summary>
+    private async Task<ConcurrentBag<Guid>> SendAtRate(double perSecond, int requests)
     {
         var before = await AuditCount();
         var ids = new ConcurrentBag<Guid>();
         var inFlight = new List<Task>(requests);
-        var cpu = CpuOfThePath();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < requests; i++)
         {
@@ -70,10 +87,7 @@ public sealed class FederationPath(HostProcess access, HostProcess audit, string
         }
         await Task.WhenAll(inFlight);
         await WaitForAudit(before + ids.Count);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Console.Write($"{cpu.PerEvent(ids.Count)} ");
-        return new Measurement("F½", $"the same at a fixed offered load of {perSecond:N0} requests/s{(options.FixedRate > 0 ? "" : " (half the maximum)")}",
-            ids.Count, seconds, await Latencies(ids, slowMoments: true));
+        return ids;
     }
 
     private CpuCost CpuOfThePath() => CpuCost.Start(("access", access.ProcessId), ("audit", audit.ProcessId));
