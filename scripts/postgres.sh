@@ -129,7 +129,9 @@ cmd_start() {
     # - shared_buffers: a quarter of the memory (at most 2 GB, as PostgreSQL advises for a dedicated server), not the
     #   128 MB default. With 128 MB the benchmark's tables outgrew the buffer pool within a minute; every new page then
     #   pushed a dirty one out to the kernel's page cache, which the kernel wrote out in bursts of about 100 MB every few
-    #   seconds, and each burst held up the WAL flushes of all commits at that moment for 50-100 ms.
+    #   seconds, and each burst held up the WAL flushes of all commits at that moment for 80-100 ms. (With 2 GB the bursts
+    #   are smaller and held commits 46-50 ms: PostgreSQL 15 still writes each new page of a growing table through the
+    #   page cache.)
     local memory_kb shared_buffers_mb
     memory_kb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
     shared_buffers_mb=$((memory_kb / 4 / 1024))
